@@ -1,0 +1,360 @@
+// End-to-end harness: starts a real server (Parlor's launcher jar, or the
+// y-websocket reference server for comparison), waits until it is ready,
+// and stops it again. Also the client helpers the tests share.
+//
+// Environment:
+//   E2E_TARGET              parlor (default) | reference
+//   PARLOR_JAR              jar to run (default launcher/target/parlor.jar)
+//   E2E_STARTUP_TIMEOUT_MS  how long to wait for readiness (default 60000)
+//   E2E_STOP_TIMEOUT_MS     how long SIGTERM may take before kill -9 (default 15000)
+//   E2E_SERVER_LOG=1        copy the server's output to stderr while it runs
+//   E2E_KEEP_DATA=1         keep the temporary data directory
+
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { setTimeout as sleep } from 'node:timers/promises'
+
+import WebSocket from 'ws'
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+export const target = process.env.E2E_TARGET || 'parlor'
+
+const STARTUP_TIMEOUT_MS = Number(process.env.E2E_STARTUP_TIMEOUT_MS || 60000)
+const STOP_TIMEOUT_MS = Number(process.env.E2E_STOP_TIMEOUT_MS || 15000)
+const OUTPUT_LIMIT = 64 * 1024
+
+/** A port that is free on 127.0.0.1 right now. */
+export async function freePort () {
+  const srv = net.createServer()
+  srv.listen(0, '127.0.0.1')
+  await once(srv, 'listening')
+  const { port } = srv.address()
+  srv.close()
+  await once(srv, 'close')
+  return port
+}
+
+/** `count` distinct free ports. */
+export async function freePorts (count) {
+  const ports = new Set()
+  while (ports.size < count) ports.add(await freePort())
+  return [...ports]
+}
+
+// Servers still running when this process exits are killed with their children.
+const running = new Set()
+process.setMaxListeners(200)
+process.on('exit', () => {
+  for (const s of running) {
+    try { process.kill(-s.pid, 'SIGKILL') } catch {}
+  }
+})
+
+function groupAlive (pid) {
+  try {
+    process.kill(-pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Resolves true when `child` has exited within `ms`, false otherwise. */
+async function waitExit (child, ms) {
+  if (child.exitCode !== null || child.signalCode !== null) return true
+  const ac = new AbortController()
+  const exited = once(child, 'exit', { signal: ac.signal }).then(() => true, () => false)
+  const timer = sleep(ms, false, { signal: ac.signal }).catch(() => false)
+  const result = await Promise.race([exited, timer])
+  ac.abort()
+  return result
+}
+
+async function httpStatus (url, timeoutMs = 2000) {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
+    await res.arrayBuffer().catch(() => {})
+    return res.status
+  } catch {
+    return 0
+  }
+}
+
+class ServerProcess {
+  constructor ({ target, httpPort, managementPort, dataDir, ownsDataDir }) {
+    this.target = target
+    this.httpPort = httpPort
+    this.managementPort = managementPort
+    this.dataDir = dataDir
+    this.ownsDataDir = ownsDataDir
+    this.child = null
+    this._output = ''
+  }
+
+  get pid () { return this.child?.pid }
+  get httpUrl () { return `http://127.0.0.1:${this.httpPort}` }
+  /** Base URL for a y-websocket provider: `new WebsocketProvider(server.wsBase, room, doc)`. */
+  get wsBase () { return `ws://127.0.0.1:${this.httpPort}/parties/yjs` }
+  get readyUrl () { return `http://127.0.0.1:${this.managementPort}/health/ready` }
+  /** The last 64 KiB of the server's stdout and stderr. */
+  output () { return this._output }
+
+  _command () {
+    if (this.target === 'parlor') {
+      const jar = process.env.PARLOR_JAR || path.join(repoRoot, 'launcher/target/parlor.jar')
+      if (!fs.existsSync(jar)) {
+        throw new Error(`Parlor jar not found: ${jar}. Build it first with ` +
+          '`mvn -q -DskipTests package`, or run the tests against the reference server with E2E_TARGET=reference.')
+      }
+      return {
+        cmd: 'java',
+        args: ['-jar', jar],
+        env: {
+          PARLOR_HTTP_PORT: String(this.httpPort),
+          PARLOR_MANAGEMENT_PORT: String(this.managementPort),
+          PARLOR_DATA_DIR: this.dataDir,
+          PARLOR_ANONYMOUS: 'true'
+        }
+      }
+    }
+    if (this.target === 'reference') {
+      return {
+        cmd: process.execPath,
+        args: [path.join(repoRoot, 'e2e/reference-server.mjs')],
+        env: {
+          HOST: '127.0.0.1',
+          PORT: String(this.httpPort),
+          YPERSISTENCE: path.join(this.dataDir, 'leveldb')
+        }
+      }
+    }
+    throw new Error(`unknown E2E_TARGET ${JSON.stringify(this.target)} (use parlor or reference)`)
+  }
+
+  async start () {
+    const { cmd, args, env } = this._command()
+    const started = Date.now()
+    this._output = ''
+    const child = spawn(cmd, args, {
+      cwd: this.dataDir,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true // own process group, so a forced stop takes its children too
+    })
+    this.child = child
+    running.add(child)
+    child.on('exit', () => running.delete(child))
+    const collect = (chunk) => {
+      this._output += chunk.toString()
+      if (this._output.length > OUTPUT_LIMIT) this._output = this._output.slice(-OUTPUT_LIMIT)
+      if (process.env.E2E_SERVER_LOG === '1') process.stderr.write(chunk)
+    }
+    child.stdout.on('data', collect)
+    child.stderr.on('data', collect)
+    let spawnError = null
+    child.on('error', (err) => { spawnError = err })
+
+    while (true) {
+      if (spawnError) {
+        throw new Error(`could not start ${cmd}: ${spawnError.message}`)
+      }
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`${this.target} server exited before it was ready ` +
+          `(code ${child.exitCode}, signal ${child.signalCode}). Its output:\n${this._output}`)
+      }
+      if (await httpStatus(this.readyUrl) === 200) break
+      if (Date.now() - started > STARTUP_TIMEOUT_MS) {
+        await this.stop()
+        throw new Error(`${this.target} server was not ready within ${STARTUP_TIMEOUT_MS} ms ` +
+          `(${this.readyUrl} never answered 200). Its output:\n${this._output}`)
+      }
+      await sleep(200)
+    }
+    this.startupMs = Date.now() - started
+    return this
+  }
+
+  /**
+   * SIGTERM, then kill -9 of the whole process group after E2E_STOP_TIMEOUT_MS.
+   * Returns { code, signal, forced, leftovers, ms }: `leftovers` is true when
+   * child processes (Parlor's Redis) outlived a clean exit; they are killed then.
+   */
+  async stop ({ keepData = false } = {}) {
+    const child = this.child
+    if (!child) return null
+    const t0 = Date.now()
+    let forced = false
+    let leftovers = false
+    if (child.exitCode === null && child.signalCode === null) {
+      try { child.kill('SIGTERM') } catch {}
+      if (!await waitExit(child, STOP_TIMEOUT_MS)) {
+        forced = true
+        try { process.kill(-child.pid, 'SIGKILL') } catch {}
+        await waitExit(child, 5000)
+      }
+    }
+    // Give children a moment to follow their parent, then look for stragglers.
+    for (let i = 0; i < 20 && groupAlive(child.pid); i++) await sleep(100)
+    if (groupAlive(child.pid)) {
+      leftovers = true
+      try { process.kill(-child.pid, 'SIGKILL') } catch {}
+    }
+    this.child = null
+    if (!keepData && this.ownsDataDir && process.env.E2E_KEEP_DATA !== '1') {
+      fs.rmSync(this.dataDir, { recursive: true, force: true })
+    }
+    return { code: child.exitCode, signal: child.signalCode, forced, leftovers, ms: Date.now() - t0 }
+  }
+
+  /** Stops the server (keeping its data) and starts it again on the same ports. */
+  async restart () {
+    const result = await this.stop({ keepData: true })
+    await this.start()
+    return result
+  }
+}
+
+/**
+ * Starts a server for a test file: `const server = await startServer()`.
+ * Options: target (default E2E_TARGET or 'parlor'), dataDir (default: fresh temp dir).
+ */
+export async function startServer (opts = {}) {
+  const t = opts.target || target
+  const [httpPort, mgmt] = await freePorts(2)
+  const ownsDataDir = !opts.dataDir
+  const dataDir = opts.dataDir || fs.mkdtempSync(path.join(os.tmpdir(), 'parlor-e2e-'))
+  const server = new ServerProcess({
+    target: t,
+    httpPort,
+    // The reference wrapper answers /health/ready on its only port.
+    managementPort: t === 'reference' ? httpPort : mgmt,
+    dataDir,
+    ownsDataDir
+  })
+  try {
+    return await server.start()
+  } catch (err) {
+    if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true })
+    throw err
+  }
+}
+
+// ---------------------------------------------------------------- waiting
+
+/** Polls `cond` (sync or async) until truthy; fails after `timeout` ms with `message`. */
+export async function waitFor (cond, { timeout = 10000, interval = 25, message = 'condition' } = {}) {
+  const t0 = Date.now()
+  let last
+  while (true) {
+    try {
+      last = await cond()
+      if (last) return last
+    } catch (err) {
+      last = err
+    }
+    if (Date.now() - t0 > timeout) {
+      const detail = typeof message === 'function' ? message(last) : message
+      throw new Error(`timed out after ${timeout} ms waiting for ${detail}`)
+    }
+    await sleep(interval)
+  }
+}
+
+/** Rejects when `promise` has not settled within `ms`. */
+export async function withTimeout (promise, ms, what = 'operation') {
+  let timer
+  const timeout = new Promise((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)
+  })
+  try {
+    return await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+// ---------------------------------------------------------------- clients
+
+let roomCounter = 0
+/** A room id unique to this run. */
+export function uniqueRoom (label = 'room') {
+  return `e2e-${label}-${process.pid}-${Date.now().toString(36)}-${++roomCounter}`
+}
+
+/**
+ * A real Yjs client: Y.Doc + y-websocket's WebsocketProvider over `ws`.
+ * BroadcastChannel is disabled so clients in this process talk only through the server.
+ */
+export function connectClient (server, room, { connect = true, params } = {}) {
+  const doc = new Y.Doc()
+  const provider = new WebsocketProvider(server.wsBase, room, doc, {
+    WebSocketPolyfill: WebSocket,
+    disableBc: true,
+    connect,
+    params
+  })
+  const client = {
+    doc,
+    provider,
+    awareness: provider.awareness,
+    text: doc.getText('text'),
+    closes: [],
+    async synced (timeout = 10000) {
+      await waitFor(() => provider.synced, { timeout, message: `room ${room}: client ${doc.clientID} to sync` })
+    },
+    /** Closes the TCP connection without a close handshake or a goodbye awareness message. */
+    dropConnection () {
+      provider.shouldConnect = false
+      const ws = provider.ws
+      if (ws) ws.terminate()
+    },
+    destroy () {
+      provider.destroy()
+      doc.destroy()
+    }
+  }
+  provider.on('connection-close', (event) => {
+    if (event) client.closes.push({ code: event.code, reason: event.reason })
+  })
+  return client
+}
+
+/** Connects `n` clients to `room` and waits until all of them are synced. */
+export async function connectClients (server, room, n, timeout = 20000) {
+  const clients = Array.from({ length: n }, () => connectClient(server, room))
+  try {
+    await waitFor(() => clients.every(c => c.provider.synced), {
+      timeout,
+      message: () => `${n} clients to sync (${clients.filter(c => c.provider.synced).length} synced)`
+    })
+  } catch (err) {
+    clients.forEach(c => c.destroy())
+    throw err
+  }
+  return clients
+}
+
+/** Waits until every client's text equals the first one's and `check(text)` holds. */
+export async function waitConverged (clients, { timeout = 15000, check = () => true } = {}) {
+  return waitFor(() => {
+    const first = clients[0].text.toString()
+    return clients.every(c => c.text.toString() === first) && check(first) ? first : false
+  }, {
+    timeout,
+    message: () => {
+      const texts = clients.map(c => c.text.toString())
+      const distinct = new Set(texts)
+      return `${clients.length} clients to converge: ${distinct.size} distinct texts, lengths ` +
+        `${[...new Set(texts.map(t => t.length))].join('/')}`
+    }
+  })
+}
+
+export { Y, WebSocket, sleep }

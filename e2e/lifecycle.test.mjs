@@ -1,0 +1,76 @@
+// Restarts: the stored room survives a stop, SIGTERM ends the server and
+// everything it started, clients hear 1001 and reconnect by themselves.
+
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import {
+  startServer, connectClient, connectClients, waitFor, waitConverged, uniqueRoom, Y, WebSocket, withTimeout, target
+} from './harness.mjs'
+
+let server
+const clients = []
+const track = (...cs) => { clients.push(...cs); return cs.length === 1 ? cs[0] : cs }
+
+before(async () => { server = await startServer() })
+after(async () => {
+  for (const c of clients) { try { c.destroy() } catch {} }
+  if (server) await server.stop()
+})
+
+/** Processes in process group `pgid`, as [{ pid, comm }]. */
+function groupMembers (pgid) {
+  const out = []
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8')
+      const close = stat.lastIndexOf(')')
+      const fields = stat.slice(close + 2).split(' ')
+      // fields[0] = state, [1] = ppid, [2] = pgrp
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') {
+        out.push({ pid: Number(name), comm: stat.slice(stat.indexOf('(') + 1, close) })
+      }
+    } catch {}
+  }
+  return out
+}
+
+test('the room survives a restart; clients hear 1001 and reconnect by themselves', async () => {
+  const room = uniqueRoom('restart')
+  const [a, b] = track(...await connectClients(server, room, 2))
+  for (let i = 0; i < 50; i++) a.text.insert(a.text.length, `line ${i}\n`)
+  b.doc.getMap('m').set('k', 'v')
+  const before = await waitConverged([a, b], { check: t => t.endsWith('line 49\n') && a.doc.getMap('m').get('k') === 'v' })
+
+  // A raw socket in the same room, to see the close code of the shutdown.
+  const raw = new WebSocket(`${server.wsBase}/${room}`)
+  await withTimeout(new Promise((resolve, reject) => { raw.on('open', resolve); raw.on('error', reject) }), 5000, 'raw socket open')
+  const rawClosed = new Promise(resolve => raw.on('close', (code) => resolve(code)))
+
+  b.destroy() // b leaves before the restart; a stays and must reconnect on its own
+  const pgid = server.pid
+  const members = groupMembers(pgid)
+  if (target === 'parlor') {
+    assert.ok(members.some(m => /redis/i.test(m.comm)),
+      `expected a redis-server among the launcher's processes, found ${JSON.stringify(members)}`)
+  }
+
+  const stopped = await server.restart()
+  assert.equal(stopped.forced, false, `SIGTERM did not stop the server within the limit. Output:\n${server.output()}`)
+  assert.equal(stopped.leftovers, false, 'processes of the server (its Redis) outlived SIGTERM')
+  assert.deepEqual(groupMembers(pgid), [], 'nothing of the old server may remain')
+  assert.equal(await withTimeout(rawClosed, 5000, 'raw socket close'), 1001, 'close code on shutdown')
+
+  // a was disconnected; it edits offline and then reconnects through its own back-off.
+  a.text.insert(0, 'during restart\n')
+  await waitFor(() => a.provider.synced, { timeout: 15000, message: 'a to reconnect and sync after the restart' })
+
+  const c = track(connectClient(server, room))
+  await c.synced()
+  await waitFor(() => c.text.toString() === 'during restart\n' + before, {
+    timeout: 10000, message: () => `stored + offline text at a new client (has ${c.text.length} chars)`
+  })
+  assert.equal(c.doc.getMap('m').get('k'), 'v')
+  assert.deepEqual(Y.encodeStateVector(c.doc), Y.encodeStateVector(a.doc))
+})
