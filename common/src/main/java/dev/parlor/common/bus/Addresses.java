@@ -1,0 +1,29 @@
+package dev.parlor.common.bus;
+
+/**
+ * Every event-bus address Parlor uses. Addresses are few and long-lived (one per verticle
+ * instance, never one per room), so the cluster's registry stays small and stable.
+ */
+public final class Addresses {
+  private Addresses() {
+  }
+
+  /** Where a room node's shard takes {@link RoomEnvelope}s for the rooms that hash to it. */
+  public static String roomShard(String nodeId, int shard) {
+    return "parlor.room." + nodeId + "." + shard;
+  }
+
+  /** Where one gateway verticle instance takes room output for its sockets. */
+  public static String gateway(String instanceId) {
+    return "parlor.gateway." + instanceId;
+  }
+
+  /** Cluster-wide map: room node id to its {@code {"shards": n}} announcement. */
+  public static final String ROOM_NODES_MAP = "parlor.room-nodes";
+
+  /** persistence-service's request address for room data (issue: persistence). */
+  public static final String PERSISTENCE = "parlor.persistence";
+
+  /** auth-service's request address. */
+  public static final String AUTH = "parlor.auth";
+}

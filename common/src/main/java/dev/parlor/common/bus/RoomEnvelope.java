@@ -1,0 +1,98 @@
+package dev.parlor.common.bus;
+
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The binary message that carries room traffic between gateways and rooms: a fixed header and the
+ * raw WebSocket frame as payload, so nothing is parsed or re-encoded as JSON on the hot path.
+ *
+ * <pre>
+ * byte  op
+ * long  connection id      (the target or, for BROADCAST, the excluded connection; 0 = none)
+ * long  sent at            (epoch microseconds, for the event-bus latency metric)
+ * short room key length, room key (UTF-8, "party/room")
+ * short text length, text  (JOIN: gateway address; CLOSE: reason; else empty)
+ * short number             (JOIN: access; CLOSE: close code; else 0)
+ * ...   payload            (the rest: a y-websocket frame)
+ * </pre>
+ */
+public record RoomEnvelope(Op op, long connId, long sentAtMicros, String roomKey, String text, int number,
+                           Buffer payload) {
+
+  public enum Op {
+    /** gateway to room: a socket joined; text = gateway address, number = {@link Access} ordinal. */
+    JOIN,
+    /** gateway to room: one client frame. */
+    FRAME,
+    /** gateway to room: the socket is gone. */
+    LEAVE,
+    /** room to gateway: payload for one connection. */
+    SEND,
+    /** room to gateway: payload for every local socket of the room but connId. */
+    BROADCAST,
+    /** room to gateway: close connection connId with code number and reason text. */
+    CLOSE
+  }
+
+  /** What a connection may do in its room. */
+  public enum Access { READ, WRITE }
+
+  private static final Op[] OPS = Op.values();
+  private static final int FIXED = 1 + 8 + 8 + 2;
+
+  public static Buffer encode(Op op, long connId, String roomKey, String text, int number, Buffer payload) {
+    byte[] key = roomKey.getBytes(StandardCharsets.UTF_8);
+    byte[] txt = text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8);
+    int payloadLen = payload == null ? 0 : payload.length();
+    Buffer b = Buffer.buffer(FIXED + key.length + 2 + txt.length + 2 + payloadLen);
+    b.appendByte((byte) op.ordinal())
+        .appendLong(connId)
+        .appendLong(nowMicros())
+        .appendShort((short) key.length).appendBytes(key)
+        .appendShort((short) txt.length).appendBytes(txt)
+        .appendShort((short) number);
+    if (payload != null) {
+      b.appendBuffer(payload);
+    }
+    return b;
+  }
+
+  public static Buffer frame(Op op, long connId, String roomKey, Buffer payload) {
+    return encode(op, connId, roomKey, null, 0, payload);
+  }
+
+  /** Decodes an envelope; throws {@link IllegalArgumentException} for anything malformed. */
+  public static RoomEnvelope decode(Buffer b) {
+    try {
+      int pos = 0;
+      int opIndex = b.getByte(pos);
+      if (opIndex < 0 || opIndex >= OPS.length) {
+        throw new IllegalArgumentException("unknown envelope op " + opIndex);
+      }
+      pos += 1;
+      long connId = b.getLong(pos);
+      pos += 8;
+      long sentAt = b.getLong(pos);
+      pos += 8;
+      int keyLen = b.getUnsignedShort(pos);
+      pos += 2;
+      String key = b.getString(pos, pos + keyLen, "UTF-8");
+      pos += keyLen;
+      int textLen = b.getUnsignedShort(pos);
+      pos += 2;
+      String text = b.getString(pos, pos + textLen, "UTF-8");
+      pos += textLen;
+      int number = b.getUnsignedShort(pos);
+      pos += 2;
+      return new RoomEnvelope(OPS[opIndex], connId, sentAt, key, text, number, b.slice(pos, b.length()));
+    } catch (IndexOutOfBoundsException e) {
+      throw new IllegalArgumentException("truncated envelope of " + b.length() + " bytes");
+    }
+  }
+
+  public static long nowMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+  }
+}

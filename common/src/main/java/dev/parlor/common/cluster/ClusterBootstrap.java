@@ -1,0 +1,73 @@
+package dev.parlor.common.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import dev.parlor.common.config.ParlorConfig;
+import dev.parlor.common.telemetry.Telemetry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.List;
+
+/**
+ * Starts a clustered Vert.x with the Hazelcast cluster manager configured in code: TCP-IP join on
+ * the configured members (loopback by default, never multicast), or Kubernetes DNS discovery.
+ */
+public final class ClusterBootstrap {
+  private ClusterBootstrap() {
+  }
+
+  public static Future<ClusterNode> start(ParlorConfig config) {
+    HazelcastClusterManager cm = new HazelcastClusterManager(hazelcastConfig(config));
+    String host = config.string("PARLOR_CLUSTER_HOST", "127.0.0.1");
+    EventBusOptions eb = new EventBusOptions()
+        .setHost(host)
+        .setPort(config.port("PARLOR_EVENTBUS_PORT", 0))
+        .setClusterPublicHost(config.string("PARLOR_CLUSTER_PUBLIC_HOST", host));
+    VertxOptions options = new VertxOptions()
+        .setEventBusOptions(eb)
+        .setPreferNativeTransport(true);
+    return Vertx.builder().with(options).withClusterManager(cm).buildClustered()
+        .map(vertx -> {
+          HealthChecks health = HealthChecks.create(vertx);
+          health.register("cluster", promise -> promise.complete(
+              cm.isActive() && cm.getHazelcastInstance().getLifecycleService().isRunning()
+                  ? Status.OK() : Status.KO()));
+          return new ClusterNode(vertx, cm, config, Telemetry.registry(), health);
+        });
+  }
+
+  static Config hazelcastConfig(ParlorConfig config) {
+    Config hz = ConfigUtil.loadConfig();
+    hz.setClusterName(config.string("PARLOR_CLUSTER_NAME", "parlor"));
+    hz.setProperty("hazelcast.logging.type", "slf4j");
+    hz.setProperty("hazelcast.phone.home.enabled", "false");
+    hz.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // A silent member is dropped after this many seconds (Hazelcast's own default is 60).
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds",
+        String.valueOf(config.integer("PARLOR_CLUSTER_HEARTBEAT_TIMEOUT_SECONDS", 10)));
+    hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    String host = config.string("PARLOR_CLUSTER_HOST", "127.0.0.1");
+    NetworkConfig net = hz.getNetworkConfig();
+    net.setPort(config.port("PARLOR_CLUSTER_PORT", 5701)).setPortAutoIncrement(true);
+    JoinConfig join = net.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    String k8sService = config.string("PARLOR_CLUSTER_KUBERNETES_SERVICE_DNS", "");
+    if (!k8sService.isEmpty()) {
+      join.getTcpIpConfig().setEnabled(false);
+      join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", k8sService);
+    } else {
+      hz.setProperty("hazelcast.local.localAddress", host);
+      List<String> members = config.list("PARLOR_CLUSTER_MEMBERS", host);
+      join.getTcpIpConfig().setEnabled(true).setMembers(members);
+    }
+    return hz;
+  }
+}

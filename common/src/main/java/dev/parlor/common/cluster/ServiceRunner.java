@@ -1,0 +1,74 @@
+package dev.parlor.common.cluster;
+
+import dev.parlor.common.config.ParlorConfig;
+import dev.parlor.common.telemetry.ManagementServer;
+import io.vertx.core.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The main of every Parlor process: join the cluster, open the management port, deploy the
+ * service(s), and on SIGTERM undeploy them (each service's stop does its own hand-over) and leave.
+ */
+public final class ServiceRunner {
+  private static final Logger log = LoggerFactory.getLogger(ServiceRunner.class);
+
+  private ServiceRunner() {
+  }
+
+  /** Starts and returns once the services are up; exits the JVM with status 1 if they cannot. */
+  public static ClusterNode run(String name, ParlorConfig config, Function<ClusterNode, Future<?>> deploy) {
+    return run(name, config, deploy, () -> { });
+  }
+
+  /** As above; afterStop runs once the services have stopped (the launcher stops its Redis there). */
+  public static ClusterNode run(String name, ParlorConfig config, Function<ClusterNode, Future<?>> deploy,
+                                Runnable afterStop) {
+    try {
+      ClusterNode node = start(config, deploy).await(120, TimeUnit.SECONDS);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        log.info("stopping {}", name);
+        try {
+          node.close().await(config.integer("PARLOR_SHUTDOWN_GRACE_SECONDS", 20), TimeUnit.SECONDS);
+        } catch (Exception e) {
+          log.warn("{} did not stop cleanly: {}", name, e.toString());
+        }
+        afterStop.run();
+      }, "parlor-shutdown"));
+      log.atInfo().addKeyValue("node", node.nodeId()).log("{} started", name);
+      return node;
+    } catch (Exception e) {
+      System.err.println("parlor: " + name + " could not start: " + describe(e));
+      log.debug("start failure", e);
+      afterStop.run();
+      System.exit(1);
+      return null;
+    }
+  }
+
+  public static Future<ClusterNode> start(ParlorConfig config, Function<ClusterNode, Future<?>> deploy) {
+    return ClusterBootstrap.start(config).compose(node -> {
+      ManagementServer management = new ManagementServer(
+          config.port("PARLOR_MANAGEMENT_PORT", 9090), node.health(), node.metrics());
+      return node.vertx().deployVerticle(management)
+          .compose(id -> deploy.apply(node))
+          .map(node)
+          .recover(err -> node.close().transform(v -> Future.failedFuture(err)));
+    });
+  }
+
+  /** A one-line reason for a startup failure, without a stack trace. */
+  public static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    if (root instanceof java.net.BindException) {
+      return "a port is already in use (" + msg + "); set PARLOR_HTTP_PORT / PARLOR_MANAGEMENT_PORT";
+    }
+    return msg;
+  }
+}

@@ -1,0 +1,104 @@
+package dev.parlor.common.placement;
+
+import dev.parlor.common.bus.Addresses;
+import dev.parlor.common.cluster.ClusterNode;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live room nodes as this process sees them: room nodes announce themselves in a cluster map
+ * when their shards are listening; entries of nodes that left the Hazelcast cluster are ignored.
+ * Refreshed on every membership change and on a short period, so all gateways converge on the same
+ * view without a central service in the message path.
+ */
+public final class RoomNodeDirectory {
+  private static final Logger log = LoggerFactory.getLogger(RoomNodeDirectory.class);
+
+  private final ClusterNode node;
+  private volatile Map<String, Integer> shardsByNode = Map.of();
+  private AsyncMap<String, String> announcements;
+  private long timer = -1;
+
+  public RoomNodeDirectory(ClusterNode node) {
+    this.node = node;
+  }
+
+  public Future<Void> start(long refreshMillis) {
+    return node.vertx().sharedData().<String, String>getAsyncMap(Addresses.ROOM_NODES_MAP)
+        .compose(map -> {
+          announcements = map;
+          node.clusterManager().getHazelcastInstance().getCluster()
+              .addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+                @Override
+                public void memberAdded(com.hazelcast.cluster.MembershipEvent e) {
+                  node.vertx().runOnContext(v -> refresh());
+                }
+
+                @Override
+                public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
+                  node.vertx().runOnContext(v -> refresh());
+                }
+              });
+          timer = node.vertx().setPeriodic(refreshMillis, id -> refresh());
+          return refresh();
+        });
+  }
+
+  public void stop() {
+    if (timer >= 0) {
+      node.vertx().cancelTimer(timer);
+    }
+  }
+
+  /** Announces this process as a room node with the given number of shards. */
+  public Future<Void> announce(int shards) {
+    return announcements.put(node.nodeId(), new JsonObject().put("shards", shards).encode())
+        .compose(v -> refresh());
+  }
+
+  /** Withdraws this process's announcement (a graceful leave). */
+  public Future<Void> withdraw() {
+    return announcements.remove(node.nodeId()).compose(v -> refresh());
+  }
+
+  public Future<Void> refresh() {
+    if (announcements == null) {
+      return Future.succeededFuture();
+    }
+    return announcements.entries().map(entries -> {
+      Set<String> live = Set.copyOf(node.clusterManager().getNodes());
+      Map<String, Integer> next = new TreeMap<>();
+      entries.forEach((id, json) -> {
+        if (live.contains(id)) {
+          next.put(id, new JsonObject(json).getInteger("shards", 1));
+        }
+      });
+      if (!next.equals(shardsByNode)) {
+        log.atInfo().addKeyValue("roomNodes", next.keySet()).log("room nodes changed");
+      }
+      shardsByNode = Map.copyOf(next);
+      return null;
+    });
+  }
+
+  public List<String> roomNodes() {
+    return List.copyOf(shardsByNode.keySet());
+  }
+
+  /** The event-bus address serving roomKey, or null when no room node is live. */
+  public String addressFor(String roomKey) {
+    Map<String, Integer> view = shardsByNode;
+    String owner = RoomPlacement.owner(roomKey, view.keySet());
+    if (owner == null) {
+      return null;
+    }
+    return Addresses.roomShard(owner, RoomPlacement.shard(roomKey, view.get(owner)));
+  }
+}

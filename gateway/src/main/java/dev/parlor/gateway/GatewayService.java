@@ -1,0 +1,32 @@
+package dev.parlor.gateway;
+
+import dev.parlor.common.cluster.ClusterNode;
+import dev.parlor.common.placement.RoomNodeDirectory;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Deploys the gateway on a node: one verticle per event loop, all sharing the public port. */
+public final class GatewayService {
+  private GatewayService() {
+  }
+
+  public static Future<List<GatewayVerticle>> deploy(ClusterNode node) {
+    GatewaySettings settings = GatewaySettings.from(node.config());
+    int instances = node.config().integer("PARLOR_GATEWAY_INSTANCES", Runtime.getRuntime().availableProcessors());
+    GatewayMetrics metrics = new GatewayMetrics(node.metrics());
+    RoomNodeDirectory directory = new RoomNodeDirectory(node);
+    List<GatewayVerticle> verticles = new ArrayList<>();
+    return directory.start(node.config().longValue("PARLOR_DIRECTORY_REFRESH_MS", 1000, 50, 60_000))
+        .compose(v -> {
+          List<Future<String>> deployed = new ArrayList<>();
+          for (int i = 0; i < instances; i++) {
+            GatewayVerticle g = new GatewayVerticle(settings, directory, metrics);
+            verticles.add(g);
+            deployed.add(node.vertx().deployVerticle(g));
+          }
+          return Future.all(deployed);
+        })
+        .map(v -> verticles);
+  }
+}

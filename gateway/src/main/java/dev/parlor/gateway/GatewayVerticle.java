@@ -1,0 +1,213 @@
+package dev.parlor.gateway;
+
+import dev.parlor.common.bus.Addresses;
+import dev.parlor.common.bus.CloseCodes;
+import dev.parlor.common.bus.RoomEnvelope;
+import dev.parlor.common.bus.RoomEnvelope.Access;
+import dev.parlor.common.bus.RoomEnvelope.Op;
+import dev.parlor.common.placement.RoomNodeDirectory;
+import dev.parlor.gateway.socket.ClientSocket;
+import dev.parlor.gateway.socket.RoomPath;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One gateway event loop: the public HTTP server (shared port across instances), the room sockets
+ * it accepted, and its own event-bus address where rooms send their output for those sockets.
+ */
+public final class GatewayVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(GatewayVerticle.class);
+
+  private final GatewaySettings settings;
+  private final RoomNodeDirectory directory;
+  private final GatewayMetrics metrics;
+  private final String address = Addresses.gateway(UUID.randomUUID().toString());
+  private final Map<Long, ClientSocket> sockets = new HashMap<>();
+  private final Map<String, Map<Long, ClientSocket>> socketsByRoom = new HashMap<>();
+  private MessageConsumer<Buffer> consumer;
+  private HttpServer server;
+
+  public GatewayVerticle(GatewaySettings settings, RoomNodeDirectory directory, GatewayMetrics metrics) {
+    this.settings = settings;
+    this.directory = directory;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    consumer = vertx.eventBus().consumer(address, this::onRoomOutput);
+    Router router = Router.router(vertx);
+    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(settings.host())
+        .setPort(settings.port())
+        .setTcpNoDelay(true)
+        .setMaxWebSocketFrameSize(settings.maxFrameBytes())
+        .setMaxWebSocketMessageSize(settings.maxFrameBytes())
+        .setPerMessageWebSocketCompressionSupported(settings.compression())
+        .setPerFrameWebSocketCompressionSupported(settings.compression());
+    return consumer.completion().compose(v -> vertx.createHttpServer(options)
+        .webSocketHandshakeHandler(this::onHandshake)
+        .webSocketHandler(ws -> { }) // sockets are set up where the handshake is accepted
+        .requestHandler(router)
+        .listen())
+        .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    sockets.values().forEach(s -> s.close(CloseCodes.GOING_AWAY, "server shutting down"));
+    return consumer.unregister();
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void onHandshake(ServerWebSocketHandshake handshake) {
+    RoomPath.Result path = RoomPath.parse(handshake.path(), settings.parties());
+    if (!path.ok()) {
+      reject(handshake, path.status(), path.error());
+      return;
+    }
+    String roomKey = path.room().key();
+    String roomAddress = directory.addressFor(roomKey);
+    if (roomAddress == null) {
+      reject(handshake, 503, "no room node is available");
+      return;
+    }
+    handshake.accept().onSuccess(ws -> open(ws, path, roomAddress));
+  }
+
+  private void reject(ServerWebSocketHandshake handshake, int status, String why) {
+    metrics.rejected(status);
+    log.atInfo().addKeyValue("path", handshake.path()).addKeyValue("status", status)
+        .log("upgrade refused: {}", why);
+    handshake.reject(status);
+  }
+
+  private void open(ServerWebSocket ws, RoomPath.Result path, String roomAddress) {
+    long connId = newConnId();
+    String roomKey = path.room().key();
+    ClientSocket socket = new ClientSocket(connId, path.room(), ws, roomAddress, settings.maxPendingBytes());
+    sockets.put(connId, socket);
+    socketsByRoom.computeIfAbsent(roomKey, k -> new HashMap<>()).put(connId, socket);
+    metrics.connections.incrementAndGet();
+    log.atDebug().addKeyValue("room", roomKey).addKeyValue("conn", connId).log("socket opened");
+
+    ws.binaryMessageHandler(frame -> {
+      metrics.framesIn.increment();
+      vertx.eventBus().send(roomAddress, RoomEnvelope.frame(Op.FRAME, connId, roomKey, frame));
+    });
+    ws.textMessageHandler(text ->
+        closeSocket(socket, CloseCodes.MALFORMED, "text frames are not part of the y-websocket protocol"));
+    ws.exceptionHandler(err -> {
+      log.atDebug().addKeyValue("room", roomKey).addKeyValue("conn", connId).log("socket error: {}", err.toString());
+      if (err.getMessage() != null && err.getMessage().contains("exceeds")) {
+        closeSocket(socket, CloseCodes.TOO_BIG, "frame larger than " + settings.maxFrameBytes() + " bytes");
+      }
+    });
+    ws.closeHandler(v -> closed(socket));
+
+    Timer.Sample sample = Timer.start();
+    Buffer join = RoomEnvelope.encode(Op.JOIN, connId, roomKey, address, Access.WRITE.ordinal(), null);
+    vertx.eventBus().request(roomAddress, join, new DeliveryOptions().setSendTimeout(settings.joinTimeoutMillis()))
+        .onComplete(ar -> {
+          sample.stop(metrics.joinLatency);
+          if (ar.failed()) {
+            log.atWarn().addKeyValue("room", roomKey).addKeyValue("conn", connId)
+                .log("join failed: {}", ar.cause().getMessage());
+            closeSocket(socket, CloseCodes.ROOM_UNAVAILABLE, "room unavailable, reconnect");
+          }
+        });
+  }
+
+  private void closeSocket(ClientSocket socket, short code, String reason) {
+    if (!socket.isClosed()) {
+      metrics.closed(code);
+      log.atInfo().addKeyValue("room", socket.room().key()).addKeyValue("conn", socket.connId())
+          .addKeyValue("code", code).log("closing socket: {}", reason);
+      socket.close(code, reason);
+    }
+  }
+
+  private void closed(ClientSocket socket) {
+    socket.markClosed();
+    if (sockets.remove(socket.connId()) == null) {
+      return;
+    }
+    metrics.connections.decrementAndGet();
+    String roomKey = socket.room().key();
+    Map<Long, ClientSocket> inRoom = socketsByRoom.get(roomKey);
+    if (inRoom != null) {
+      inRoom.remove(socket.connId());
+      if (inRoom.isEmpty()) {
+        socketsByRoom.remove(roomKey);
+      }
+    }
+    vertx.eventBus().send(socket.roomAddress(), RoomEnvelope.frame(Op.LEAVE, socket.connId(), roomKey, null));
+  }
+
+  private void onRoomOutput(Message<Buffer> msg) {
+    metrics.busMessagesIn.increment();
+    RoomEnvelope env;
+    try {
+      env = RoomEnvelope.decode(msg.body());
+    } catch (IllegalArgumentException e) {
+      log.warn("dropped room output that does not decode: {}", e.getMessage());
+      return;
+    }
+    switch (env.op()) {
+      case SEND -> {
+        ClientSocket s = sockets.get(env.connId());
+        if (s != null && s.write(env.payload())) {
+          metrics.framesOut.increment();
+        }
+      }
+      case BROADCAST -> {
+        Map<Long, ClientSocket> inRoom = socketsByRoom.get(env.roomKey());
+        if (inRoom != null) {
+          for (ClientSocket s : inRoom.values().toArray(new ClientSocket[0])) {
+            if (s.connId() != env.connId() && s.write(env.payload())) {
+              metrics.framesOut.increment();
+            }
+          }
+        }
+      }
+      case CLOSE -> {
+        ClientSocket s = sockets.get(env.connId());
+        if (s != null) {
+          closeSocket(s, (short) env.number(), env.text());
+        }
+      }
+      default -> log.atWarn().addKeyValue("room", env.roomKey()).log("dropped unexpected {} sent to a gateway", env.op());
+    }
+  }
+
+  private static long newConnId() {
+    long id;
+    do {
+      id = ThreadLocalRandom.current().nextLong();
+    } while (id == 0);
+    return id;
+  }
+
+}

@@ -1,0 +1,75 @@
+package dev.parlor.gateway.socket;
+
+import dev.parlor.common.room.RoomRef;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+
+/**
+ * One client's room WebSocket on this gateway, with the bound on what may wait to be written to
+ * it: a client that does not read is closed (4408) instead of growing memory without limit.
+ */
+public final class ClientSocket {
+  private final long connId;
+  private final RoomRef room;
+  private final ServerWebSocket ws;
+  private final long maxPendingBytes;
+  private final String roomAddress;
+  private long pendingBytes;
+  private boolean closed;
+
+  public ClientSocket(long connId, RoomRef room, ServerWebSocket ws, String roomAddress, long maxPendingBytes) {
+    this.connId = connId;
+    this.room = room;
+    this.ws = ws;
+    this.roomAddress = roomAddress;
+    this.maxPendingBytes = maxPendingBytes;
+  }
+
+  public long connId() {
+    return connId;
+  }
+
+  public RoomRef room() {
+    return room;
+  }
+
+  public String roomAddress() {
+    return roomAddress;
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Writes a frame; returns false (and closes with 4408) if the client is too far behind. */
+  public boolean write(Buffer frame) {
+    if (closed) {
+      return false;
+    }
+    int len = frame.length();
+    if (pendingBytes + len > maxPendingBytes) {
+      close(dev.parlor.common.bus.CloseCodes.SLOW_CONSUMER, "slow consumer: outbound queue over "
+          + maxPendingBytes + " bytes");
+      return false;
+    }
+    pendingBytes += len;
+    ws.writeBinaryMessage(frame).onComplete(ar -> pendingBytes -= len);
+    return true;
+  }
+
+  public void close(short code, String reason) {
+    if (!closed) {
+      closed = true;
+      ws.close(code, reason);
+    }
+  }
+
+  /** The socket closed from the client side or the network. */
+  public void markClosed() {
+    closed = true;
+  }
+
+  public long pendingBytes() {
+    return pendingBytes;
+  }
+}

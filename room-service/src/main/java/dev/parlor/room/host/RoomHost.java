@@ -1,0 +1,144 @@
+package dev.parlor.room.host;
+
+import dev.parlor.common.bus.RoomEnvelope;
+import dev.parlor.common.bus.RoomEnvelope.Access;
+import dev.parlor.common.bus.RoomEnvelope.Op;
+import dev.parlor.room.store.RoomStore;
+import dev.parlor.room.yjs.YjsDocument;
+import dev.parlor.room.yjs.YjsRoom;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hosts one live room on a shard: loads it from the store (holding traffic until then), tracks
+ * which gateway each connection sits on, and turns room output into one event-bus message per
+ * gateway.
+ */
+final class RoomHost implements RoomOutput {
+  private static final Logger log = LoggerFactory.getLogger(RoomHost.class);
+
+  private final String roomKey;
+  private final EventBus bus;
+  private final RoomMetrics metrics;
+  private final Map<Long, String> gatewayOf = new HashMap<>();
+  private final Queue<Runnable> held = new ArrayDeque<>();
+  private final Future<Void> loaded;
+  private YjsRoom room;
+
+  RoomHost(String roomKey, EventBus bus, RoomStore store, RoomMetrics metrics) {
+    this.roomKey = roomKey;
+    this.bus = bus;
+    this.metrics = metrics;
+    Timer.Sample sample = Timer.start();
+    this.loaded = store.load(roomKey).map(updates -> {
+      room = new YjsRoom(roomKey, new YjsDocument(updates), store, this);
+      sample.stop(metrics.load);
+      return (Void) null;
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        log.atError().addKeyValue("room", roomKey).log("room could not be loaded: {}", ar.cause().toString());
+      }
+      Runnable r;
+      while ((r = held.poll()) != null) {
+        r.run();
+      }
+    });
+  }
+
+  /** Runs now if the room is loaded, else once loading ends (in arrival order). */
+  private void whenLoaded(Runnable r) {
+    if (loaded.isComplete() && held.isEmpty()) {
+      r.run();
+    } else {
+      held.add(r);
+    }
+  }
+
+  Future<Void> join(long connId, String gateway, Access access) {
+    Promise<Void> joined = Promise.promise();
+    whenLoaded(() -> {
+      if (loaded.failed()) {
+        joined.fail(loaded.cause());
+        return;
+      }
+      if (gatewayOf.put(connId, gateway) == null) {
+        metrics.connections.incrementAndGet();
+      }
+      room.join(connId, access);
+      joined.complete();
+    });
+    return joined.future();
+  }
+
+  void frame(long connId, byte[] frame) {
+    whenLoaded(() -> {
+      if (room != null && gatewayOf.containsKey(connId)) {
+        room.message(connId, frame);
+      }
+    });
+  }
+
+  void leave(long connId) {
+    whenLoaded(() -> {
+      if (gatewayOf.remove(connId) != null) {
+        metrics.connections.decrementAndGet();
+        room.leave(connId);
+      }
+    });
+  }
+
+  boolean isEmpty() {
+    return gatewayOf.isEmpty() && held.isEmpty();
+  }
+
+  boolean failed() {
+    return loaded.failed();
+  }
+
+  @Override
+  public void send(long connId, byte[] frame) {
+    String gateway = gatewayOf.get(connId);
+    if (gateway != null) {
+      metrics.messagesOut.increment();
+      bus.send(gateway, RoomEnvelope.frame(Op.SEND, connId, roomKey, Buffer.buffer(frame)));
+    }
+  }
+
+  @Override
+  public void broadcast(long exceptConnId, byte[] frame) {
+    Set<String> gateways = new HashSet<>();
+    gatewayOf.forEach((conn, gw) -> {
+      if (conn != exceptConnId) {
+        gateways.add(gw);
+      }
+    });
+    if (gateways.isEmpty()) {
+      return;
+    }
+    Buffer msg = RoomEnvelope.frame(Op.BROADCAST, exceptConnId, roomKey, Buffer.buffer(frame));
+    for (String gw : gateways) {
+      metrics.messagesOut.increment();
+      bus.send(gw, msg);
+    }
+  }
+
+  @Override
+  public void close(long connId, int code, String reason) {
+    String gateway = gatewayOf.get(connId);
+    if (gateway != null) {
+      bus.send(gateway, RoomEnvelope.encode(Op.CLOSE, connId, roomKey, reason, code, null));
+      leave(connId);
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package dev.parlor.room.host;
+
+/** Where a room's output goes: to one connection, to all but one, or a close. */
+public interface RoomOutput {
+  void send(long connId, byte[] frame);
+
+  /** To every connection of the room except {@code exceptConnId} (0 excludes none). */
+  void broadcast(long exceptConnId, byte[] frame);
+
+  void close(long connId, int code, String reason);
+}

@@ -1,0 +1,141 @@
+package dev.parlor.room.yjs;
+
+import dev.parlor.common.bus.CloseCodes;
+import dev.parlor.common.bus.RoomEnvelope.Access;
+import dev.parlor.room.host.RoomOutput;
+import dev.parlor.room.store.RoomStore;
+import dev.parlor.yjs.YjsFormatException;
+import dev.parlor.yjs.protocol.AwarenessUpdate;
+import dev.parlor.yjs.protocol.AwarenessUpdate.Entry;
+import dev.parlor.yjs.protocol.YMessage;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The y-websocket protocol for one room: sync, updates (stored before they are broadcast),
+ * awareness, read-only connections. Runs on one thread; no Vert.x beyond its futures.
+ */
+public final class YjsRoom {
+  private static final Logger log = LoggerFactory.getLogger(YjsRoom.class);
+
+  private final String roomKey;
+  private final YjsDocument doc;
+  private final RoomStore store;
+  private final RoomOutput out;
+  private final AwarenessTable awareness = new AwarenessTable();
+  private final Map<Long, Access> connections = new HashMap<>();
+
+  public YjsRoom(String roomKey, YjsDocument doc, RoomStore store, RoomOutput out) {
+    this.roomKey = roomKey;
+    this.doc = doc;
+    this.store = store;
+    this.out = out;
+  }
+
+  /** A connection joined: send the room's step 1 and the awareness states present. */
+  public void join(long connId, Access access) {
+    connections.put(connId, access);
+    out.send(connId, YMessage.syncStep1(doc.stateVector()));
+    AwarenessUpdate present = awareness.present();
+    if (!present.entries().isEmpty()) {
+      out.send(connId, YMessage.awareness(present.encode()));
+    }
+  }
+
+  public void leave(long connId) {
+    if (connections.remove(connId) == null) {
+      return;
+    }
+    List<Entry> removed = awareness.removeConnection(connId);
+    if (!removed.isEmpty()) {
+      out.broadcast(connId, YMessage.awareness(new AwarenessUpdate(removed).encode()));
+    }
+  }
+
+  public boolean isEmpty() {
+    return connections.isEmpty();
+  }
+
+  public int connectionCount() {
+    return connections.size();
+  }
+
+  public YjsDocument document() {
+    return doc;
+  }
+
+  /** One frame from a client. A frame that does not decode closes that connection only. */
+  public void message(long connId, byte[] frame) {
+    Access access = connections.get(connId);
+    if (access == null) {
+      return;
+    }
+    YMessage msg;
+    try {
+      msg = YMessage.decode(frame);
+    } catch (YjsFormatException e) {
+      reject(connId, "malformed message: " + e.getMessage());
+      return;
+    }
+    switch (msg.kind()) {
+      case SYNC_STEP1 -> doc.answerStep1(msg.payload()).forEach(f -> out.send(connId, f));
+      case SYNC_STEP2, SYNC_UPDATE -> update(connId, access, msg, frame);
+      case AWARENESS -> awareness(connId, msg.payload(), frame);
+      case QUERY_AWARENESS -> out.send(connId, YMessage.awareness(awareness.present().encode()));
+      case AUTH_DENIED -> { } // clients have nothing to say to the server with this message
+    }
+  }
+
+  private void update(long connId, Access access, YMessage msg, byte[] frame) {
+    byte[] update = msg.payload();
+    if (YjsDocument.isEmptyUpdate(update)) {
+      return;
+    }
+    if (access != Access.WRITE) {
+      out.send(connId, YMessage.permissionDenied("read-only access: updates are not accepted"));
+      return;
+    }
+    // Other clients see only what is stored: broadcast after the append is acknowledged.
+    byte[] relay = msg.kind() == YMessage.Kind.SYNC_UPDATE ? frame : YMessage.syncUpdate(update);
+    store.append(roomKey, update).onComplete(ar -> {
+      if (ar.succeeded()) {
+        doc.apply(update);
+        out.broadcast(connId, relay);
+      } else {
+        log.atWarn().addKeyValue("room", roomKey).addKeyValue("conn", connId)
+            .log("update not stored, connection closed: {}", ar.cause().toString());
+        out.close(connId, CloseCodes.ROOM_UNAVAILABLE, "update could not be stored; reconnect");
+      }
+    });
+  }
+
+  private void awareness(long connId, byte[] payload, byte[] frame) {
+    AwarenessUpdate update;
+    try {
+      update = AwarenessUpdate.decode(payload);
+    } catch (YjsFormatException e) {
+      reject(connId, "malformed awareness update: " + e.getMessage());
+      return;
+    }
+    List<Entry> accepted = awareness.apply(connId, update);
+    if (accepted.isEmpty()) {
+      return;
+    }
+    byte[] relay = accepted.size() == update.entries().size()
+        ? frame : YMessage.awareness(new AwarenessUpdate(accepted).encode());
+    out.broadcast(connId, relay);
+  }
+
+  private void reject(long connId, String reason) {
+    log.atWarn().addKeyValue("room", roomKey).addKeyValue("conn", connId).log("closing connection: {}", reason);
+    out.close(connId, CloseCodes.MALFORMED, truncate(reason));
+  }
+
+  /** Close reasons must fit in a control frame (123 bytes). */
+  static String truncate(String reason) {
+    return reason.length() <= 120 ? reason : reason.substring(0, 117) + "...";
+  }
+}
