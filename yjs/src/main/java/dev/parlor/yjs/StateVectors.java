@@ -1,0 +1,78 @@
+package dev.parlor.yjs;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Encoded state vectors: {@code varUint n}, then n × ({@code client}, {@code clock}). */
+public final class StateVectors {
+  private StateVectors() {}
+
+  /** Decodes a state vector; a client listed twice keeps its last clock, as in Yjs. */
+  public static Map<Long, Long> decode(byte[] sv) {
+    Lib0Reader r = new Lib0Reader(sv);
+    long n = r.readVarUint();
+    Map<Long, Long> state = new HashMap<>();
+    for (long i = 0; i < n; i++) {
+      long client = r.readVarUint();
+      long clock = r.readVarUint();
+      state.put(client, clock);
+    }
+    if (r.hasRemaining()) {
+      throw new YjsFormatException("unexpected bytes after the state vector", r.pos());
+    }
+    return state;
+  }
+
+  /** Encodes clients in descending order, as Yjs's {@code encodeStateVector}. */
+  public static byte[] encode(Map<Long, Long> state) {
+    List<Long> ids = new ArrayList<>(state.keySet());
+    ids.sort((a, b) -> Long.compare(b, a));
+    Lib0Writer w = new Lib0Writer(1 + ids.size() * 10);
+    w.writeVarUint(ids.size());
+    for (Long c : ids) {
+      w.writeVarUint(c).writeVarUint(state.get(c));
+    }
+    return w.toByteArray();
+  }
+
+  /** Yjs's {@code encodeStateVectorFromUpdate}, clients in update order. */
+  static byte[] fromUpdate(ParsedUpdate u) {
+    Lib0Writer w = new Lib0Writer(64);
+    List<Struct> structs = u.structs;
+    if (structs.isEmpty()) {
+      return w.writeVarUint(0).toByteArray();
+    }
+    Lib0Writer pairs = new Lib0Writer(64);
+    int size = 0;
+    Struct first = structs.get(0);
+    long currClient = first.client;
+    boolean stopCounting = first.clock != 0;
+    long currClock = stopCounting ? 0 : first.end();
+    for (Struct curr : structs) {
+      if (currClient != curr.client) {
+        if (currClock != 0) {
+          size++;
+          pairs.writeVarUint(currClient).writeVarUint(currClock);
+        }
+        currClient = curr.client;
+        currClock = 0;
+        stopCounting = curr.clock != 0;
+      }
+      if (curr.kind == Struct.SKIP) {
+        stopCounting = true;
+      }
+      if (!stopCounting) {
+        currClock = curr.end();
+      }
+    }
+    if (currClock != 0) {
+      size++;
+      pairs.writeVarUint(currClient).writeVarUint(currClock);
+    }
+    w.writeVarUint(size);
+    w.writeBytes(pairs.toByteArray());
+    return w.toByteArray();
+  }
+}

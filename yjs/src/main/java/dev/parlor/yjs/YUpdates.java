@@ -1,0 +1,93 @@
+package dev.parlor.yjs;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Yjs update format v1 over byte arrays: merge, diff, state vectors and compaction, with the
+ * same results as the Yjs functions of the same names. Every method validates its input completely
+ * and throws {@link YjsFormatException} for anything Yjs could not decode.
+ */
+public final class YUpdates {
+  private static final byte[] EMPTY_UPDATE = {0, 0};
+  private static final byte[] EMPTY_STATE_VECTOR = {0};
+
+  private YUpdates() {}
+
+  /** An update with no structs and no deletions. */
+  public static byte[] emptyUpdate() {
+    return EMPTY_UPDATE.clone();
+  }
+
+  /** The state vector of an empty document. */
+  public static byte[] emptyStateVector() {
+    return EMPTY_STATE_VECTOR.clone();
+  }
+
+  /**
+   * Yjs's {@code mergeUpdates}: one update holding everything the given updates hold. Like Yjs, a
+   * single update is returned as it is (after validation).
+   */
+  public static byte[] merge(List<byte[]> updates) {
+    if (updates.size() == 1) {
+      byte[] only = updates.get(0);
+      ParsedUpdate.parse(only);
+      return only.clone();
+    }
+    List<ParsedUpdate> parsed = new ArrayList<>(updates.size());
+    int size = 0;
+    for (byte[] u : updates) {
+      parsed.add(ParsedUpdate.parse(u));
+      size += u.length;
+    }
+    return UpdateMerger.merge(parsed, size);
+  }
+
+  /**
+   * Yjs's {@code diffUpdate}: the part of {@code update} that a peer with {@code stateVector} is
+   * missing. Structs below the state vector are dropped, the one that straddles it is sliced; the
+   * delete set is kept whole.
+   */
+  public static byte[] diff(byte[] update, byte[] stateVector) {
+    Map<Long, Long> state = StateVectors.decode(stateVector);
+    ParsedUpdate u = ParsedUpdate.parse(update);
+    List<Struct> structs = u.structs;
+    StructWriter out = new StructWriter(update.length);
+    int n = structs.size();
+    int i = 0;
+    while (i < n) {
+      Struct curr = structs.get(i);
+      long client = curr.client;
+      Long known = state.get(client);
+      long svClock = known == null ? 0 : known;
+      if (curr.kind == Struct.SKIP) {
+        i++;
+        continue;
+      }
+      if (curr.end() > svClock) {
+        out.write(curr, Math.max(svClock - curr.clock, 0));
+        i++;
+        while (i < n && structs.get(i).client == client) {
+          out.write(structs.get(i), 0);
+          i++;
+        }
+      } else {
+        while (i < n && structs.get(i).client == client && structs.get(i).end() <= svClock) {
+          i++;
+        }
+      }
+    }
+    return out.finish(u.ds);
+  }
+
+  /** Yjs's {@code encodeStateVectorFromUpdate}: per client, the clock reached from 0 before a gap. */
+  public static byte[] stateVector(byte[] update) {
+    return StateVectors.fromUpdate(ParsedUpdate.parse(update));
+  }
+
+  /** Placeholder until the compactor lands. */
+  public static byte[] compact(List<byte[]> updates) {
+    return updates.isEmpty() ? emptyUpdate() : merge(updates);
+  }
+}
