@@ -165,7 +165,10 @@ if (cmd === 'gen') {
       const j = decoding.readVarUint8Array(rd)
       const subset = s.map(q => k.updates[q])
       const a = docOf([j])
-      const b = docOf(subset)
+      // Yjs applying the updates one by one can leave integrable structs pending (it retries
+      // pending structs only when a recorded missing clock arrives); a document that receives
+      // them merged integrates all it can, and that is what compaction is compared with
+      const b = i === 0 ? docOf(subset) : docOf([Y.mergeUpdates(subset)])
       check(sameDoc(a, b), `compact of set ${i} gives another document than applying the updates`)
       if (i === 0) {
         const y = Y.encodeStateAsUpdate(b)

@@ -162,36 +162,44 @@ final class ItemContent {
     }
   }
 
-  /** Concatenates two contents of the same mergeable ref. */
-  static byte[] concat(Struct a, Struct b) {
-    switch (a.contentRef) {
-      case DELETED:
-        return deleted(a.length + b.length);
-      case JSON:
-      case ANY: {
-        Lib0Reader ra = new Lib0Reader(a.content, a.contentOff, a.contentLen);
-        long na = ra.readVarUint();
-        Lib0Reader rb = new Lib0Reader(b.content, b.contentOff, b.contentLen);
-        long nb = rb.readVarUint();
-        Lib0Writer w = new Lib0Writer(a.contentLen + b.contentLen + 5);
-        w.writeVarUint(na + nb);
-        w.writeBytes(a.content, ra.pos(), a.contentOff + a.contentLen - ra.pos());
-        w.writeBytes(b.content, rb.pos(), b.contentOff + b.contentLen - rb.pos());
-        return w.toByteArray();
-      }
-      case STRING: {
-        Lib0Reader ra = new Lib0Reader(a.content, a.contentOff, a.contentLen);
-        int sa = ra.skipVarUint8Array();
-        Lib0Reader rb = new Lib0Reader(b.content, b.contentOff, b.contentLen);
-        int sb = rb.skipVarUint8Array();
-        int la = ra.pos() - sa;
-        int lb = rb.pos() - sb;
-        Lib0Writer w = new Lib0Writer(la + lb + 5);
-        w.writeVarUint(la + lb).writeBytes(a.content, sa, la).writeBytes(b.content, sb, lb);
-        return w.toByteArray();
-      }
-      default:
-        throw new IllegalStateException("content ref " + a.contentRef + " cannot be merged");
+  /** Concatenates the contents of consecutive items of one mergeable ref. */
+  static byte[] concat(java.util.List<Struct> parts) {
+    int ref = parts.get(0).contentRef;
+    long count = 0;
+    int bytes = 0;
+    for (Struct p : parts) {
+      count += p.length;
+      bytes += p.contentLen;
     }
+    if (ref == DELETED) {
+      return deleted(count);
+    }
+    Lib0Writer w = new Lib0Writer(bytes + 10);
+    if (ref == STRING) {
+      int payload = 0;
+      int[] starts = new int[parts.size()];
+      for (int i = 0; i < parts.size(); i++) {
+        Struct p = parts.get(i);
+        Lib0Reader r = new Lib0Reader(p.content, p.contentOff, p.contentLen);
+        starts[i] = r.skipVarUint8Array();
+        payload += p.contentOff + p.contentLen - starts[i];
+      }
+      w.writeVarUint(payload);
+      for (int i = 0; i < parts.size(); i++) {
+        Struct p = parts.get(i);
+        w.writeBytes(p.content, starts[i], p.contentOff + p.contentLen - starts[i]);
+      }
+      return w.toByteArray();
+    }
+    if (ref != JSON && ref != ANY) {
+      throw new IllegalStateException("content ref " + ref + " cannot be merged");
+    }
+    w.writeVarUint(count);
+    for (Struct p : parts) {
+      Lib0Reader r = new Lib0Reader(p.content, p.contentOff, p.contentLen);
+      r.readVarUint();
+      w.writeBytes(p.content, r.pos(), p.contentOff + p.contentLen - r.pos());
+    }
+    return w.toByteArray();
   }
 }

@@ -41,6 +41,18 @@ final class Struct {
   int contentOff;
   int contentLen;
 
+  // Compaction bookkeeping (see Compactor)
+  static final byte PENDING = 0;
+  static final byte INTEGRATED = 1;
+  static final byte COLLECTED = 2; // ends up as a GC struct
+  byte state;
+  /** Resolved parent: a root type name (String) or the type's Item (Struct). */
+  Object parent;
+  /** Resolved parentSub (map key), or null for list content. */
+  String key;
+  /** Deleted as a whole by an overwrite in a map (not in any delete set). */
+  boolean overwritten;
+
   static Struct gc(long client, long clock, long length) {
     Struct s = new Struct();
     s.kind = GC;

@@ -86,8 +86,15 @@ public final class YUpdates {
     return StateVectors.fromUpdate(ParsedUpdate.parse(update));
   }
 
-  /** Placeholder until the compactor lands. */
+  /**
+   * Merge plus garbage collection, as a fresh {@code gc: true} Y.Doc would encode its state after
+   * applying the updates ({@code Y.encodeStateAsUpdate}): deleted items keep id, origins and parent
+   * but their content becomes ContentDeleted; everything inside a deleted type becomes GC;
+   * neighbouring mergeable structs merge. Structs a document could not integrate yet (missing
+   * dependencies, gaps) are kept unchanged, as are deletions of clocks not integrated yet, exactly
+   * like the pending structs and pending delete set a Y.Doc keeps and encodes.
+   */
   public static byte[] compact(List<byte[]> updates) {
-    return updates.isEmpty() ? emptyUpdate() : merge(updates);
+    return Compactor.compact(updates);
   }
 }
