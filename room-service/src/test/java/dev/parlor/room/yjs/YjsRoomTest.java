@@ -1,0 +1,152 @@
+package dev.parlor.room.yjs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parlor.common.bus.CloseCodes;
+import dev.parlor.common.bus.RoomEnvelope.Access;
+import dev.parlor.room.store.MemoryRoomStore;
+import dev.parlor.room.store.RoomStore;
+import dev.parlor.yjs.protocol.AwarenessUpdate;
+import dev.parlor.yjs.protocol.YMessage;
+import io.vertx.core.Future;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class YjsRoomTest {
+  /** Real Yjs updates: client 7 inserts "hi" into text "t", then "!". */
+  static final byte[] HI = HexFormat.of().parseHex("010107000401017402686900");
+  static final byte[] BANG = HexFormat.of().parseHex("01010702840701012100");
+
+  private final RecordingOutput out = new RecordingOutput();
+  private final MemoryRoomStore store = new MemoryRoomStore();
+  private YjsRoom room;
+
+  @BeforeEach
+  void setUp() {
+    room = new YjsRoom("yjs/doc-1", new YjsDocument(List.of()), store, out);
+  }
+
+  private List<byte[]> stored() {
+    return store.load("yjs/doc-1").result();
+  }
+
+  @Test
+  void joinSendsTheRoomsStep1() {
+    room.join(1, Access.WRITE);
+    assertEquals(1, out.sent.size());
+    assertEquals(YMessage.Kind.SYNC_STEP1, YMessage.decode(out.sent.get(0).frame()).kind());
+  }
+
+  @Test
+  void updatesAreStoredThenBroadcastToOthers() {
+    room.join(1, Access.WRITE);
+    room.join(2, Access.WRITE);
+    out.sent.clear();
+    byte[] frame = YMessage.syncUpdate(HI);
+    room.message(1, frame);
+    assertEquals(1, stored().size());
+    assertArrayEquals(HI, stored().get(0));
+    List<RecordingOutput.Sent> b = out.of("broadcast");
+    assertEquals(1, b.size());
+    assertEquals(1, b.get(0).connId(), "the sender is excluded");
+    assertArrayEquals(frame, b.get(0).frame());
+  }
+
+  @Test
+  void step2FromAClientIsRelayedAsAnUpdate() {
+    room.join(1, Access.WRITE);
+    room.join(2, Access.WRITE);
+    out.sent.clear();
+    room.message(1, YMessage.syncStep2(HI));
+    YMessage relayed = YMessage.decode(out.of("broadcast").get(0).frame());
+    assertEquals(YMessage.Kind.SYNC_UPDATE, relayed.kind());
+    assertArrayEquals(HI, relayed.payload());
+  }
+
+  @Test
+  void lateJoinerGetsEverythingAndAStep2() {
+    room.join(1, Access.WRITE);
+    room.message(1, YMessage.syncUpdate(HI));
+    room.message(1, YMessage.syncUpdate(BANG));
+    room.join(3, Access.WRITE);
+    out.sent.clear();
+    room.message(3, YMessage.syncStep1(new byte[] {0}));
+    List<RecordingOutput.Sent> sent = out.of("send");
+    assertTrue(sent.stream().allMatch(s -> s.connId() == 3));
+    YMessage last = YMessage.decode(sent.get(sent.size() - 1).frame());
+    assertEquals(YMessage.Kind.SYNC_STEP2, last.kind(), "a client counts as synced on step 2");
+    String all = sent.stream().map(s -> HexFormat.of().formatHex(s.frame())).reduce("", String::concat);
+    assertTrue(all.contains(HexFormat.of().formatHex(HI)) || all.contains("6869"), "the text reaches the joiner");
+  }
+
+  @Test
+  void readOnlyUpdatesAreRefusedAndNeverStored() {
+    room.join(1, Access.READ);
+    room.join(2, Access.WRITE);
+    out.sent.clear();
+    room.message(1, YMessage.syncUpdate(HI));
+    assertEquals(0, stored().size());
+    assertEquals(0, out.of("broadcast").size());
+    YMessage denied = YMessage.decode(out.of("send").get(0).frame());
+    assertEquals(YMessage.Kind.AUTH_DENIED, denied.kind());
+  }
+
+  @Test
+  void malformedFrameClosesOnlyThatConnection() {
+    room.join(1, Access.WRITE);
+    room.join(2, Access.WRITE);
+    room.message(1, YMessage.syncUpdate(HI));
+    out.sent.clear();
+    room.message(2, new byte[] {0, 2, (byte) 0xff}); // update whose length varint runs past the end
+    room.message(2, new byte[] {9});                  // unknown message type
+    List<RecordingOutput.Sent> closes = out.of("close");
+    assertEquals(CloseCodes.MALFORMED, closes.get(0).code());
+    assertEquals(2, closes.get(0).connId());
+    assertEquals(1, stored().size(), "room state intact");
+  }
+
+  @Test
+  void awarenessIsRelayedAndRemovedWhenItsConnectionLeaves() {
+    room.join(1, Access.WRITE);
+    room.join(2, Access.READ); // read-only clients may still send awareness
+    out.sent.clear();
+    byte[] aw = new AwarenessUpdate(List.of(new AwarenessUpdate.Entry(55, 1, "{\"user\":\"a\"}"))).encode();
+    room.message(2, YMessage.awareness(aw));
+    assertEquals(2, out.of("broadcast").get(0).connId());
+    room.join(3, Access.WRITE);
+    AwarenessUpdate present = AwarenessUpdate.decode(YMessage.decode(out.of("send").get(1).frame()).payload());
+    assertEquals(55, present.entries().get(0).clientId());
+    out.sent.clear();
+    room.leave(2);
+    AwarenessUpdate removal = AwarenessUpdate.decode(YMessage.decode(out.of("broadcast").get(0).frame()).payload());
+    assertEquals(55, removal.entries().get(0).clientId());
+    assertEquals(2, removal.entries().get(0).clock());
+    assertTrue(removal.entries().get(0).removed());
+  }
+
+  @Test
+  void anUpdateThatCannotBeStoredIsNeverBroadcast() {
+    RoomStore failing = new RoomStore() {
+      @Override
+      public Future<List<byte[]>> load(String roomKey) {
+        return Future.succeededFuture(List.of());
+      }
+
+      @Override
+      public Future<Void> append(String roomKey, byte[] update) {
+        return Future.failedFuture("redis down");
+      }
+    };
+    YjsRoom r = new YjsRoom("yjs/doc-2", new YjsDocument(List.of()), failing, out);
+    r.join(1, Access.WRITE);
+    r.join(2, Access.WRITE);
+    out.sent.clear();
+    r.message(1, YMessage.syncUpdate(HI));
+    assertEquals(0, out.of("broadcast").size());
+    assertEquals(CloseCodes.ROOM_UNAVAILABLE, out.of("close").get(0).code());
+  }
+}
