@@ -66,13 +66,20 @@ final class CompactOutput {
         d++;
       }
       int k = d;
+      ItemContent.Slicer slicer = null;
       while (pos < s.end()) {
         if (dels == null || k >= dels.size || dels.clock(k) >= s.end()) {
-          emit(alivePiece(s, pos, s.end()));
+          if (pos == s.clock) {
+            emit(s);
+          } else {
+            slicer = slicer == null ? new ItemContent.Slicer(s) : slicer;
+            emit(alivePiece(s, slicer, pos, s.end()));
+          }
           pos = s.end();
         } else if (dels.clock(k) > pos) {
           long to = dels.clock(k);
-          emit(alivePiece(s, pos, to));
+          slicer = slicer == null ? new ItemContent.Slicer(s) : slicer;
+          emit(alivePiece(s, slicer, pos, to));
           pos = to;
         } else {
           long to = Math.min(s.end(), dels.clock(k) + dels.len(k));
@@ -109,12 +116,9 @@ final class CompactOutput {
     return p;
   }
 
-  private static Struct alivePiece(Struct s, long from, long to) {
-    if (from == s.clock && to == s.end()) {
-      return s;
-    }
+  private static Struct alivePiece(Struct s, ItemContent.Slicer slicer, long from, long to) {
     Struct p = piece(s, from, to);
-    ItemContent.setContent(p, ItemContent.slice(s, from - s.clock, to - s.clock));
+    ItemContent.setContent(p, slicer.slice(from - s.clock, to - s.clock));
     return p;
   }
 
