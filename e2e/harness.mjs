@@ -87,9 +87,20 @@ async function httpStatus (url, timeoutMs = 2000) {
   }
 }
 
+function tcpAccepts (port) {
+  return new Promise((resolve) => {
+    const sock = net.connect({ port, host: '127.0.0.1' })
+    sock.setTimeout(2000)
+    sock.once('connect', () => { sock.destroy(); resolve(true) })
+    sock.once('error', () => resolve(false))
+    sock.once('timeout', () => { sock.destroy(); resolve(false) })
+  })
+}
+
 class ServerProcess {
-  constructor ({ target, httpPort, managementPort, dataDir, ownsDataDir }) {
+  constructor ({ target, httpPort, managementPort, dataDir, ownsDataDir, prefix = [] }) {
     this.target = target
+    this.prefix = prefix
     this.httpPort = httpPort
     this.managementPort = managementPort
     this.dataDir = dataDir
@@ -101,8 +112,17 @@ class ServerProcess {
   get pid () { return this.child?.pid }
   get httpUrl () { return `http://127.0.0.1:${this.httpPort}` }
   /** Base URL for a y-websocket provider: `new WebsocketProvider(server.wsBase, room, doc)`. */
-  get wsBase () { return `ws://127.0.0.1:${this.httpPort}/parties/yjs` }
-  get readyUrl () { return `http://127.0.0.1:${this.managementPort}/health/ready` }
+  get wsBase () {
+    return this.target === 'reference-stock'
+      ? `ws://127.0.0.1:${this.httpPort}`
+      : `ws://127.0.0.1:${this.httpPort}/parties/yjs`
+  }
+
+  get readyUrl () {
+    return this.target === 'reference-stock'
+      ? `http://127.0.0.1:${this.httpPort}/` // answers 200 "okay"
+      : `http://127.0.0.1:${this.managementPort}/health/ready`
+  }
   /** The last 64 KiB of the server's stdout and stderr. */
   output () { return this._output }
 
@@ -135,6 +155,14 @@ class ServerProcess {
         }
       }
     }
+    if (this.target === 'reference-stock') {
+      // the reference server exactly as published: rooms at /<room>, in memory, no page
+      return {
+        cmd: process.execPath,
+        args: [path.join(repoRoot, 'node_modules/@y/websocket-server/src/server.js')],
+        env: { HOST: '127.0.0.1', PORT: String(this.httpPort) }
+      }
+    }
     throw new Error(`unknown E2E_TARGET ${JSON.stringify(this.target)} (use parlor or reference)`)
   }
 
@@ -142,7 +170,9 @@ class ServerProcess {
     const { cmd, args, env } = this._command()
     const started = Date.now()
     this._output = ''
-    const child = spawn(cmd, args, {
+    // prefix: a wrapper that execs the server, e.g. ['taskset', '-c', '0'] (keeps the pid)
+    const argv = [...this.prefix, cmd, ...args]
+    const child = spawn(argv[0], argv.slice(1), {
       cwd: this.dataDir,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -163,7 +193,7 @@ class ServerProcess {
 
     while (true) {
       if (spawnError) {
-        throw new Error(`could not start ${cmd}: ${spawnError.message}`)
+        throw new Error(`could not start ${argv.join(' ')}: ${spawnError.message}`)
       }
       if (child.exitCode !== null || child.signalCode !== null) {
         throw new Error(`${this.target} server exited before it was ready ` +
@@ -178,6 +208,19 @@ class ServerProcess {
       await sleep(200)
     }
     this.startupMs = Date.now() - started
+    // Readiness must mean the public port takes connections. Record whether it did at once
+    // (a test checks that), then wait for it, bounded, so other tests do not race it.
+    this.publicPortAtReady = await tcpAccepts(this.httpPort)
+    const t1 = Date.now()
+    while (!await tcpAccepts(this.httpPort)) {
+      if (Date.now() - t1 > 10000) {
+        await this.stop()
+        throw new Error(`${this.target} server said ready but port ${this.httpPort} took no connection ` +
+          `within 10 s. Its output:\n${this._output}`)
+      }
+      await sleep(20)
+    }
+    this.publicPortLagMs = Date.now() - t1
     return this
   }
 
@@ -223,7 +266,9 @@ class ServerProcess {
 
 /**
  * Starts a server for a test file: `const server = await startServer()`.
- * Options: target (default E2E_TARGET or 'parlor'), dataDir (default: fresh temp dir).
+ * Options: target (default E2E_TARGET or 'parlor'; also 'reference-stock', the unwrapped
+ * reference server, for benchmarks), dataDir (default: fresh temp dir),
+ * prefix (a command that execs the server, e.g. ['taskset', '-c', '0']).
  */
 export async function startServer (opts = {}) {
   const t = opts.target || target
@@ -234,9 +279,10 @@ export async function startServer (opts = {}) {
     target: t,
     httpPort,
     // The reference wrapper answers /health/ready on its only port.
-    managementPort: t === 'reference' ? httpPort : mgmt,
+    managementPort: t === 'parlor' ? mgmt : httpPort,
     dataDir,
-    ownsDataDir
+    ownsDataDir,
+    prefix: opts.prefix || []
   })
   try {
     return await server.start()

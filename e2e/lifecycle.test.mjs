@@ -9,10 +9,14 @@ import {
 } from './harness.mjs'
 
 let server
+let firstStart
 const clients = []
 const track = (...cs) => { clients.push(...cs); return cs.length === 1 ? cs[0] : cs }
 
-before(async () => { server = await startServer() })
+before(async () => {
+  server = await startServer()
+  firstStart = { publicPortAtReady: server.publicPortAtReady, lagMs: server.publicPortLagMs }
+})
 after(async () => {
   for (const c of clients) { try { c.destroy() } catch {} }
   if (server) await server.stop()
@@ -35,6 +39,11 @@ function groupMembers (pgid) {
   }
   return out
 }
+
+test('when /health/ready answers 200 the public port takes connections', () => {
+  assert.ok(firstStart.publicPortAtReady,
+    `ready was announced ${firstStart.lagMs} ms before port ${server.httpPort} accepted connections`)
+})
 
 test('the room survives a restart; clients hear 1001 and reconnect by themselves', async () => {
   const room = uniqueRoom('restart')
