@@ -26,7 +26,7 @@ final class ParsedUpdate {
       long client = r.readVarUint();
       long clock = r.readVarUint();
       for (long i = 0; i < numStructs; i++) {
-        Struct s = readStruct(r, client, clock);
+        Struct s = readStruct(r, client, clock, new Struct());
         structs.add(s);
         clock += s.length;
         if (clock > MAX_CLOCK) {
@@ -41,13 +41,43 @@ final class ParsedUpdate {
     return new ParsedUpdate(structs, ds);
   }
 
+  /**
+   * Decodes and validates a whole update like {@link #parse}, handing each struct to {@code visit}
+   * without keeping it: the same Struct object is reused, so visitors must copy what they keep.
+   */
+  static void scan(byte[] update, java.util.function.Consumer<Struct> visit) {
+    Lib0Reader r = new Lib0Reader(update);
+    long numClients = r.readVarUint();
+    Struct s = new Struct();
+    for (long c = 0; c < numClients; c++) {
+      long numStructs = r.readVarUint();
+      long client = r.readVarUint();
+      long clock = r.readVarUint();
+      for (long i = 0; i < numStructs; i++) {
+        readStruct(r, client, clock, s);
+        visit.accept(s);
+        clock += s.length;
+        if (clock > MAX_CLOCK) {
+          throw new YjsFormatException("clock out of range", r.pos());
+        }
+      }
+    }
+    DeleteSet.read(r);
+    if (r.hasRemaining()) {
+      throw new YjsFormatException("unexpected bytes after the delete set", r.pos());
+    }
+  }
+
   /** Largest clock accepted: JavaScript numbers are exact up to 2^53. */
   static final long MAX_CLOCK = 1L << 53;
 
-  private static Struct readStruct(Lib0Reader r, long client, long clock) {
+  private static Struct readStruct(Lib0Reader r, long client, long clock, Struct s) {
     int at = r.pos();
     int info = r.readUint8();
-    Struct s = new Struct();
+    s.hasOrigin = false;
+    s.hasRightOrigin = false;
+    s.parentKind = Struct.PARENT_NONE;
+    s.subOff = -1;
     s.client = client;
     s.clock = clock;
     if (info == 10) {

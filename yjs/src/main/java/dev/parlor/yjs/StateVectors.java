@@ -38,20 +38,28 @@ public final class StateVectors {
   }
 
   /** Yjs's {@code encodeStateVectorFromUpdate}, clients in update order. */
-  static byte[] fromUpdate(ParsedUpdate u) {
-    Lib0Writer w = new Lib0Writer(64);
-    List<Struct> structs = u.structs;
-    if (structs.isEmpty()) {
-      return w.writeVarUint(0).toByteArray();
-    }
-    Lib0Writer pairs = new Lib0Writer(64);
-    int size = 0;
-    Struct first = structs.get(0);
-    long currClient = first.client;
-    boolean stopCounting = first.clock != 0;
-    long currClock = stopCounting ? 0 : first.end();
-    for (Struct curr : structs) {
-      if (currClient != curr.client) {
+  static byte[] fromUpdate(byte[] update) {
+    FromUpdate f = new FromUpdate();
+    ParsedUpdate.scan(update, f);
+    return f.finish();
+  }
+
+  private static final class FromUpdate implements java.util.function.Consumer<Struct> {
+    private final Lib0Writer pairs = new Lib0Writer(64);
+    private int size;
+    private boolean first = true;
+    private long currClient;
+    private boolean stopCounting;
+    private long currClock;
+
+    @Override
+    public void accept(Struct curr) {
+      if (first) {
+        first = false;
+        currClient = curr.client;
+        stopCounting = curr.clock != 0;
+        currClock = 0;
+      } else if (currClient != curr.client) {
         if (currClock != 0) {
           size++;
           pairs.writeVarUint(currClient).writeVarUint(currClock);
@@ -67,12 +75,16 @@ public final class StateVectors {
         currClock = curr.end();
       }
     }
-    if (currClock != 0) {
-      size++;
-      pairs.writeVarUint(currClient).writeVarUint(currClock);
+
+    byte[] finish() {
+      if (!first && currClock != 0) {
+        size++;
+        pairs.writeVarUint(currClient).writeVarUint(currClock);
+      }
+      Lib0Writer w = new Lib0Writer(pairs.length() + 5);
+      w.writeVarUint(size);
+      w.writeBytes(pairs.toByteArray());
+      return w.toByteArray();
     }
-    w.writeVarUint(size);
-    w.writeBytes(pairs.toByteArray());
-    return w.toByteArray();
   }
 }

@@ -83,7 +83,7 @@ public final class YUpdates {
 
   /** Yjs's {@code encodeStateVectorFromUpdate}: per client, the clock reached from 0 before a gap. */
   public static byte[] stateVector(byte[] update) {
-    return StateVectors.fromUpdate(ParsedUpdate.parse(update));
+    return StateVectors.fromUpdate(update);
   }
 
   /**
