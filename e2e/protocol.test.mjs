@@ -147,6 +147,7 @@ async function reconnectCost (room) {
   let a = await docClient(room, big)
   a.ws.send(updateMsg(Y.encodeStateAsUpdate(big)))
   await waitFor(() => syncBytes(watcher) >= stateSize, { timeout: 5000, message: 'the document at the watcher' })
+  await new Promise(resolve => setTimeout(resolve, 500)) // let copies in flight arrive first
   watcher.messages.length = 0
   for (let i = 0; i < 3; i++) { // the same client comes back three times with the same document
     a.ws.terminate()
@@ -160,6 +161,22 @@ async function reconnectCost (room) {
   assert.ok(rebroadcast < 1000, `room ${room}: 3 reconnects with no new content sent ${rebroadcast} bytes of updates to another client`)
   assert.ok(joinBytes < 1.5 * stateSize, `room ${room}: a joiner received ${joinBytes} bytes for a ${stateSize}-byte document`)
 }
+
+test('an update the room already has is not relayed again', async () => {
+  const room = uniqueRoom('duplicate')
+  const watcher = await docClient(room, new Y.Doc())
+  const a = await docClient(room, new Y.Doc())
+  const doc = new Y.Doc()
+  doc.getText('text').insert(0, 'y'.repeat(5000))
+  const update = Y.encodeStateAsUpdate(doc)
+  a.ws.send(updateMsg(update))
+  await waitFor(() => syncBytes(watcher) >= update.length, { timeout: 5000, message: 'the update at the watcher' })
+  await new Promise(resolve => setTimeout(resolve, 300))
+  a.ws.send(updateMsg(update)) // the same update again, e.g. a client's resync
+  await new Promise(resolve => setTimeout(resolve, 700))
+  const relayed = syncBytes(watcher)
+  assert.ok(relayed < 1.5 * update.length, `the watcher received ${relayed} bytes of updates for one ${update.length}-byte update sent twice`)
+})
 
 test('awareness is relayed, and removed when its socket goes', async () => {
   const room = uniqueRoom('raw-awareness')
