@@ -180,16 +180,16 @@ public final class GatewayVerticle extends VerticleBase {
     switch (env.op()) {
       case SEND -> {
         ClientSocket s = sockets.get(env.connId());
-        if (s != null && s.write(env.payload())) {
-          metrics.framesOut.increment();
+        if (s != null) {
+          write(s, env.payload());
         }
       }
       case BROADCAST -> {
         Map<Long, ClientSocket> inRoom = socketsByRoom.get(env.roomKey());
         if (inRoom != null) {
           for (ClientSocket s : inRoom.values().toArray(new ClientSocket[0])) {
-            if (s.connId() != env.connId() && s.write(env.payload())) {
-              metrics.framesOut.increment();
+            if (s.connId() != env.connId()) {
+              write(s, env.payload());
             }
           }
         }
@@ -201,6 +201,15 @@ public final class GatewayVerticle extends VerticleBase {
         }
       }
       default -> log.atWarn().addKeyValue("room", env.roomKey()).log("dropped unexpected {} sent to a gateway", env.op());
+    }
+  }
+
+  private void write(ClientSocket s, Buffer frame) {
+    switch (s.write(frame)) {
+      case WRITTEN -> metrics.framesOut.increment();
+      case TOO_FAR_BEHIND -> closeSocket(s, CloseCodes.SLOW_CONSUMER,
+          "slow consumer: outbound queue over " + s.maxPendingBytes() + " bytes");
+      case CLOSED -> { }
     }
   }
 

@@ -20,12 +20,13 @@ public final class RoomService {
     ParlorConfig config = node.config();
     int shards = config.integer("PARLOR_ROOM_SHARDS", Runtime.getRuntime().availableProcessors());
     long idleMillis = config.longValue("PARLOR_ROOM_IDLE_MS", 30_000, 0, Long.MAX_VALUE);
+    int maxTail = config.integer("PARLOR_DOC_TAIL_UPDATES", 64);
     RoomStore store = new MemoryRoomStore();
     RoomMetrics metrics = new RoomMetrics(node.metrics());
     List<Future<String>> deployed = new ArrayList<>();
     for (int i = 0; i < shards; i++) {
       deployed.add(node.vertx().deployVerticle(
-          new RoomShardVerticle(node.nodeId(), i, store, metrics, idleMillis)));
+          new RoomShardVerticle(node.nodeId(), i, store, metrics, idleMillis, maxTail)));
     }
     RoomNodeDirectory directory = new RoomNodeDirectory(node);
     return Future.all(deployed)

@@ -41,20 +41,21 @@ public final class ClientSocket {
     return closed;
   }
 
-  /** Writes a frame; returns false (and closes with 4408) if the client is too far behind. */
-  public boolean write(Buffer frame) {
+  /** Outcome of a write. */
+  public enum Write { WRITTEN, CLOSED, TOO_FAR_BEHIND }
+
+  /** Writes a frame unless the socket is closed or already has too much waiting to be written. */
+  public Write write(Buffer frame) {
     if (closed) {
-      return false;
+      return Write.CLOSED;
     }
     int len = frame.length();
     if (pendingBytes + len > maxPendingBytes) {
-      close(dev.parlor.common.bus.CloseCodes.SLOW_CONSUMER, "slow consumer: outbound queue over "
-          + maxPendingBytes + " bytes");
-      return false;
+      return Write.TOO_FAR_BEHIND;
     }
     pendingBytes += len;
     ws.writeBinaryMessage(frame).onComplete(ar -> pendingBytes -= len);
-    return true;
+    return Write.WRITTEN;
   }
 
   public void close(short code, String reason) {
@@ -69,7 +70,7 @@ public final class ClientSocket {
     closed = true;
   }
 
-  public long pendingBytes() {
-    return pendingBytes;
+  public long maxPendingBytes() {
+    return maxPendingBytes;
   }
 }

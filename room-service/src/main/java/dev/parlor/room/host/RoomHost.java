@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -29,23 +30,29 @@ final class RoomHost implements RoomOutput {
   private static final Logger log = LoggerFactory.getLogger(RoomHost.class);
 
   private final String roomKey;
+  private final Vertx vertx;
   private final EventBus bus;
   private final RoomMetrics metrics;
+  private boolean merging;
   private final Map<Long, String> gatewayOf = new HashMap<>();
   private final Queue<Runnable> held = new ArrayDeque<>();
   private final Future<Void> loaded;
   private YjsRoom room;
 
-  RoomHost(String roomKey, EventBus bus, RoomStore store, RoomMetrics metrics) {
+  RoomHost(String roomKey, Vertx vertx, RoomStore store, RoomMetrics metrics, int maxTail) {
     this.roomKey = roomKey;
-    this.bus = bus;
+    this.vertx = vertx;
+    this.bus = vertx.eventBus();
     this.metrics = metrics;
     Timer.Sample sample = Timer.start();
-    this.loaded = store.load(roomKey).map(updates -> {
-      room = new YjsRoom(roomKey, new YjsDocument(updates), store, this);
-      sample.stop(metrics.load);
-      return (Void) null;
-    }).onComplete(ar -> {
+    // Merging a stored log is CPU work: it runs on a worker, not on the shard's event loop.
+    this.loaded = store.load(roomKey)
+        .compose(updates -> vertx.executeBlocking(() -> new YjsDocument(updates, maxTail), false))
+        .map(doc -> {
+          room = new YjsRoom(roomKey, doc, store, this);
+          sample.stop(metrics.load);
+          return (Void) null;
+        }).onComplete(ar -> {
       if (ar.failed()) {
         log.atError().addKeyValue("room", roomKey).log("room could not be loaded: {}", ar.cause().toString());
       }
@@ -131,6 +138,25 @@ final class RoomHost implements RoomOutput {
       metrics.messagesOut.increment();
       bus.send(gw, msg);
     }
+  }
+
+  @Override
+  public void documentChanged() {
+    YjsDocument.MergeJob job = merging ? null : room.document().mergeJob();
+    if (job == null) {
+      return;
+    }
+    merging = true;
+    Timer.Sample sample = Timer.start();
+    vertx.executeBlocking(job::run, false).onComplete(ar -> {
+      merging = false;
+      sample.stop(metrics.merge);
+      if (ar.succeeded()) {
+        room.document().completeMerge(job, ar.result());
+      } else {
+        log.atError().addKeyValue("room", roomKey).log("background merge failed: {}", ar.cause().toString());
+      }
+    });
   }
 
   @Override

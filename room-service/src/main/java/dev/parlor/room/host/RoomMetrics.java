@@ -17,6 +17,7 @@ public final class RoomMetrics {
   final Counter rejected;
   final Timer busTransit;
   final Timer load;
+  final Timer merge;
 
   public RoomMetrics(MeterRegistry registry) {
     Gauge.builder("parlor_room_rooms_active", rooms, AtomicInteger::get)
@@ -35,6 +36,8 @@ public final class RoomMetrics {
         .register(registry);
     load = Timer.builder("parlor_room_load").description("time to load a room from its store")
         .register(registry);
+    merge = Timer.builder("parlor_room_merge").description("background folds of a document's update tail")
+        .publishPercentiles(0.5, 0.99).register(registry);
   }
 
   void transit(long sentAtMicros, long nowMicros) {

@@ -8,4 +8,8 @@ public interface RoomOutput {
   void broadcast(long exceptConnId, byte[] frame);
 
   void close(long connId, int code, String reason);
+
+  /** The document took an update; the host may fold its tail in the background. */
+  default void documentChanged() {
+  }
 }

@@ -26,11 +26,14 @@ public final class RoomShardVerticle extends VerticleBase {
   private final RoomStore store;
   private final RoomMetrics metrics;
   private final long idleMillis;
+  private final int maxTail;
   private final Map<String, RoomHost> rooms = new HashMap<>();
   private final Map<String, Long> idleTimers = new HashMap<>();
   private MessageConsumer<Buffer> consumer;
 
-  public RoomShardVerticle(String nodeId, int shard, RoomStore store, RoomMetrics metrics, long idleMillis) {
+  public RoomShardVerticle(String nodeId, int shard, RoomStore store, RoomMetrics metrics, long idleMillis,
+                           int maxTail) {
+    this.maxTail = maxTail;
     this.nodeId = nodeId;
     this.shard = shard;
     this.store = store;
@@ -98,7 +101,7 @@ public final class RoomShardVerticle extends VerticleBase {
     }
     RoomHost host = rooms.computeIfAbsent(env.roomKey(), key -> {
       metrics.rooms.incrementAndGet();
-      return new RoomHost(key, vertx.eventBus(), store, metrics);
+      return new RoomHost(key, vertx, store, metrics, maxTail);
     });
     host.join(env.connId(), env.text(), access).onComplete(ar -> {
       if (ar.succeeded()) {

@@ -81,11 +81,19 @@ public final class YjsRoom {
       return;
     }
     switch (msg.kind()) {
-      case SYNC_STEP1 -> doc.answerStep1(msg.payload()).forEach(f -> out.send(connId, f));
+      case SYNC_STEP1 -> step1(connId, msg.payload());
       case SYNC_STEP2, SYNC_UPDATE -> update(connId, access, msg, frame);
       case AWARENESS -> awareness(connId, msg.payload(), frame);
       case QUERY_AWARENESS -> out.send(connId, YMessage.awareness(awareness.present().encode()));
       case AUTH_DENIED -> { } // clients have nothing to say to the server with this message
+    }
+  }
+
+  private void step1(long connId, byte[] clientStateVector) {
+    try {
+      out.send(connId, doc.answerStep1(clientStateVector));
+    } catch (YjsFormatException e) {
+      reject(connId, "malformed state vector: " + e.getMessage());
     }
   }
 
@@ -98,12 +106,19 @@ public final class YjsRoom {
       out.send(connId, YMessage.permissionDenied("read-only access: updates are not accepted"));
       return;
     }
+    try {
+      YjsDocument.validate(update);
+    } catch (YjsFormatException e) {
+      reject(connId, "invalid Yjs update: " + e.getMessage());
+      return;
+    }
     // Other clients see only what is stored: broadcast after the append is acknowledged.
     byte[] relay = msg.kind() == YMessage.Kind.SYNC_UPDATE ? frame : YMessage.syncUpdate(update);
     store.append(roomKey, update).onComplete(ar -> {
       if (ar.succeeded()) {
         doc.apply(update);
         out.broadcast(connId, relay);
+        out.documentChanged();
       } else {
         log.atWarn().addKeyValue("room", roomKey).addKeyValue("conn", connId)
             .log("update not stored, connection closed: {}", ar.cause().toString());

@@ -8,6 +8,7 @@ import dev.parlor.common.bus.CloseCodes;
 import dev.parlor.common.bus.RoomEnvelope.Access;
 import dev.parlor.room.store.MemoryRoomStore;
 import dev.parlor.room.store.RoomStore;
+import dev.parlor.yjs.YUpdates;
 import dev.parlor.yjs.protocol.AwarenessUpdate;
 import dev.parlor.yjs.protocol.YMessage;
 import io.vertx.core.Future;
@@ -27,7 +28,7 @@ class YjsRoomTest {
 
   @BeforeEach
   void setUp() {
-    room = new YjsRoom("yjs/doc-1", new YjsDocument(List.of()), store, out);
+    room = new YjsRoom("yjs/doc-1", new YjsDocument(List.of(), 4), store, out);
   }
 
   private List<byte[]> stored() {
@@ -76,11 +77,15 @@ class YjsRoomTest {
     out.sent.clear();
     room.message(3, YMessage.syncStep1(new byte[] {0}));
     List<RecordingOutput.Sent> sent = out.of("send");
-    assertTrue(sent.stream().allMatch(s -> s.connId() == 3));
-    YMessage last = YMessage.decode(sent.get(sent.size() - 1).frame());
-    assertEquals(YMessage.Kind.SYNC_STEP2, last.kind(), "a client counts as synced on step 2");
-    String all = sent.stream().map(s -> HexFormat.of().formatHex(s.frame())).reduce("", String::concat);
-    assertTrue(all.contains(HexFormat.of().formatHex(HI)) || all.contains("6869"), "the text reaches the joiner");
+    assertEquals(1, sent.size());
+    YMessage step2 = YMessage.decode(sent.get(0).frame());
+    assertEquals(YMessage.Kind.SYNC_STEP2, step2.kind(), "a client counts as synced on step 2");
+    assertArrayEquals(YUpdates.merge(List.of(HI, BANG)), step2.payload());
+    // A client that already has "hi" gets only "!".
+    out.sent.clear();
+    room.message(3, YMessage.syncStep1(YUpdates.stateVector(HI)));
+    assertArrayEquals(YUpdates.diff(YUpdates.merge(List.of(HI, BANG)), YUpdates.stateVector(HI)),
+        YMessage.decode(out.of("send").get(0).frame()).payload());
   }
 
   @Test
@@ -103,9 +108,13 @@ class YjsRoomTest {
     out.sent.clear();
     room.message(2, new byte[] {0, 2, (byte) 0xff}); // update whose length varint runs past the end
     room.message(2, new byte[] {9});                  // unknown message type
+    room.message(1, YMessage.syncUpdate(new byte[] {1, 1, 7, 0, 4, 1})); // update cut short
     List<RecordingOutput.Sent> closes = out.of("close");
     assertEquals(CloseCodes.MALFORMED, closes.get(0).code());
     assertEquals(2, closes.get(0).connId());
+    assertEquals(CloseCodes.MALFORMED, closes.get(2).code());
+    assertTrue(closes.get(2).reason().startsWith("invalid Yjs update"), closes.get(2).reason());
+    assertEquals(0, out.of("broadcast").size(), "nothing of the bad update reached anyone");
     assertEquals(1, stored().size(), "room state intact");
   }
 
@@ -141,7 +150,7 @@ class YjsRoomTest {
         return Future.failedFuture("redis down");
       }
     };
-    YjsRoom r = new YjsRoom("yjs/doc-2", new YjsDocument(List.of()), failing, out);
+    YjsRoom r = new YjsRoom("yjs/doc-2", new YjsDocument(List.of(), 4), failing, out);
     r.join(1, Access.WRITE);
     r.join(2, Access.WRITE);
     out.sent.clear();

@@ -1,0 +1,57 @@
+package dev.parlor.room.yjs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parlor.yjs.Lib0Writer;
+import dev.parlor.yjs.YUpdates;
+import dev.parlor.yjs.YjsFormatException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class YjsDocumentTest {
+  static byte[] insert(long client, String text) {
+    return new Lib0Writer().writeVarUint(1).writeVarUint(1).writeVarUint(client).writeVarUint(0)
+        .writeUint8(4).writeVarUint(1).writeVarString("t").writeVarString(text).writeVarUint(0).toByteArray();
+  }
+
+  @Test
+  void backgroundMergeKeepsUpdatesThatArriveMeanwhile() {
+    YjsDocument doc = new YjsDocument(List.of(), 3);
+    List<byte[]> all = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      all.add(insert(i, "u" + i));
+      doc.apply(all.get(all.size() - 1));
+    }
+    YjsDocument.MergeJob job = doc.mergeJob();
+    assertNotNull(job);
+    all.add(insert(4, "late"));
+    doc.apply(all.get(3));
+    assertTrue(doc.completeMerge(job, job.run()));
+    assertEquals(1, doc.tailSize(), "the late update stays in the tail");
+    assertArrayEquals(YUpdates.stateVector(YUpdates.merge(all)), doc.stateVector());
+  }
+
+  @Test
+  void aMergeOvertakenByAFoldIsDiscarded() {
+    YjsDocument doc = new YjsDocument(List.of(), 2);
+    doc.apply(insert(1, "a"));
+    doc.apply(insert(2, "b"));
+    YjsDocument.MergeJob job = doc.mergeJob();
+    doc.state(); // a joining client folded the tail first
+    assertFalse(doc.completeMerge(job, job.run()));
+    assertNull(doc.mergeJob());
+  }
+
+  @Test
+  void invalidUpdatesAreRecognised() {
+    assertThrows(YjsFormatException.class, () -> YjsDocument.validate(new byte[] {1, 1, 7}));
+    YjsDocument.validate(insert(9, "fine"));
+  }
+}
