@@ -2,6 +2,9 @@ package dev.parlor.gateway;
 
 import dev.parlor.common.cluster.ClusterNode;
 import dev.parlor.common.placement.RoomNodeDirectory;
+import dev.parlor.gateway.access.AccessGate;
+import dev.parlor.gateway.access.AnonymousAccess;
+import dev.parlor.gateway.access.NoAccess;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,18 +18,27 @@ public final class GatewayService {
     GatewaySettings settings = GatewaySettings.from(node.config());
     int instances = node.config().integer("PARLOR_GATEWAY_INSTANCES", Runtime.getRuntime().availableProcessors());
     GatewayMetrics metrics = new GatewayMetrics(node.metrics());
+    AccessGate gate = accessGate(node, settings);
     RoomNodeDirectory directory = new RoomNodeDirectory(node);
     List<GatewayVerticle> verticles = new ArrayList<>();
     return directory.start(node.config().longValue("PARLOR_DIRECTORY_REFRESH_MS", 1000, 50, 60_000))
         .compose(v -> {
           List<Future<String>> deployed = new ArrayList<>();
           for (int i = 0; i < instances; i++) {
-            GatewayVerticle g = new GatewayVerticle(settings, directory, metrics);
+            GatewayVerticle g = new GatewayVerticle(settings, directory, metrics, gate);
             verticles.add(g);
             deployed.add(node.vertx().deployVerticle(g));
           }
           return Future.all(deployed);
         })
         .map(v -> verticles);
+  }
+
+  /** Anonymous mode lets everyone in (local development only); otherwise tokens decide. */
+  static AccessGate accessGate(ClusterNode node, GatewaySettings settings) {
+    if (settings.anonymous()) {
+      return new AnonymousAccess();
+    }
+    return new NoAccess();
   }
 }

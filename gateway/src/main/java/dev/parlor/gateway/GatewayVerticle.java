@@ -3,9 +3,12 @@ package dev.parlor.gateway;
 import dev.parlor.common.bus.Addresses;
 import dev.parlor.common.bus.CloseCodes;
 import dev.parlor.common.bus.RoomEnvelope;
-import dev.parlor.common.bus.RoomEnvelope.Access;
 import dev.parlor.common.bus.RoomEnvelope.Op;
 import dev.parlor.common.placement.RoomNodeDirectory;
+import dev.parlor.gateway.access.AccessDenied;
+import dev.parlor.gateway.access.AccessGate;
+import dev.parlor.gateway.access.Grant;
+import dev.parlor.gateway.api.ApiForwarder;
 import dev.parlor.gateway.socket.ClientSocket;
 import dev.parlor.gateway.socket.RoomPath;
 import io.micrometer.core.instrument.Timer;
@@ -20,6 +23,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,14 +43,17 @@ public final class GatewayVerticle extends VerticleBase {
   private final GatewaySettings settings;
   private final RoomNodeDirectory directory;
   private final GatewayMetrics metrics;
+  private final AccessGate gate;
   private final String address = Addresses.gateway(UUID.randomUUID().toString());
   private final Map<Long, ClientSocket> sockets = new HashMap<>();
   private final Map<String, Map<Long, ClientSocket>> socketsByRoom = new HashMap<>();
   private MessageConsumer<Buffer> consumer;
   private HttpServer server;
 
-  public GatewayVerticle(GatewaySettings settings, RoomNodeDirectory directory, GatewayMetrics metrics) {
+  public GatewayVerticle(GatewaySettings settings, RoomNodeDirectory directory, GatewayMetrics metrics,
+                         AccessGate gate) {
     this.settings = settings;
+    this.gate = gate;
     this.directory = directory;
     this.metrics = metrics;
   }
@@ -55,6 +62,15 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     consumer = vertx.eventBus().consumer(address, this::onRoomOutput);
     Router router = Router.router(vertx);
+    // The APIs of auth-service and persistence-service, forwarded over the event bus.
+    ApiForwarder auth = new ApiForwarder(vertx, Addresses.AUTH_API, settings.apiTimeoutMillis());
+    ApiForwarder data = new ApiForwarder(vertx, Addresses.PERSISTENCE_API, settings.apiTimeoutMillis());
+    router.route("/v1/*").handler(BodyHandler.create().setBodyLimit(settings.maxApiBodyBytes()));
+    router.route("/.well-known/jwks.json").handler(auth);
+    router.route("/v1/tokens*").handler(auth);
+    router.route("/v1/users/*").handler(auth);
+    router.routeWithRegex("/v1/rooms/[^/]+/[^/]+/members.*").handler(auth);
+    router.route("/v1/rooms*").handler(data);
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.host())
@@ -96,7 +112,16 @@ public final class GatewayVerticle extends VerticleBase {
       reject(handshake, 503, "no room node is available");
       return;
     }
-    handshake.accept().onSuccess(ws -> open(ws, path, roomAddress));
+    gate.check(handshake, path.room()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        handshake.accept().onSuccess(ws -> open(ws, path, roomAddress, ar.result()));
+      } else if (ar.cause() instanceof AccessDenied denied) {
+        reject(handshake, denied.status(), denied.getMessage());
+      } else {
+        log.atWarn().addKeyValue("path", handshake.path()).log("access check failed: {}", ar.cause().toString());
+        reject(handshake, 503, "access could not be checked");
+      }
+    });
   }
 
   private void reject(ServerWebSocketHandshake handshake, int status, String why) {
@@ -106,14 +131,15 @@ public final class GatewayVerticle extends VerticleBase {
     handshake.reject(status);
   }
 
-  private void open(ServerWebSocket ws, RoomPath.Result path, String roomAddress) {
+  private void open(ServerWebSocket ws, RoomPath.Result path, String roomAddress, Grant grant) {
     long connId = newConnId();
     String roomKey = path.room().key();
-    ClientSocket socket = new ClientSocket(connId, path.room(), ws, roomAddress, settings.maxPendingBytes());
+    ClientSocket socket = new ClientSocket(connId, path.room(), ws, roomAddress, settings.maxPendingBytes(), grant);
     sockets.put(connId, socket);
     socketsByRoom.computeIfAbsent(roomKey, k -> new HashMap<>()).put(connId, socket);
     metrics.connections.incrementAndGet();
-    log.atDebug().addKeyValue("room", roomKey).addKeyValue("conn", connId).log("socket opened");
+    log.atDebug().addKeyValue("room", roomKey).addKeyValue("conn", connId).addKeyValue("user", grant.userId())
+        .log("socket opened");
 
     ws.binaryMessageHandler(frame -> {
       if (frame.length() > settings.maxFrameBytes()) {
@@ -130,7 +156,7 @@ public final class GatewayVerticle extends VerticleBase {
     ws.closeHandler(v -> closed(socket));
 
     Timer.Sample sample = Timer.start();
-    Buffer join = RoomEnvelope.encode(Op.JOIN, connId, roomKey, address, Access.WRITE.ordinal(), null);
+    Buffer join = RoomEnvelope.encode(Op.JOIN, connId, roomKey, address, grant.access().ordinal(), null);
     vertx.eventBus().request(roomAddress, join, new DeliveryOptions().setSendTimeout(settings.joinTimeoutMillis()))
         .onComplete(ar -> {
           sample.stop(metrics.joinLatency);

@@ -42,7 +42,7 @@ class RoomsOverClusterTest {
     Map<String, String> room = Map.of("PARLOR_ROOM_SHARDS", "2", "PARLOR_DIRECTORY_REFRESH_MS", "200");
     directory = TestCluster.await(RoomService.deploy(cluster.start(room)));
     TestCluster.await(RoomService.deploy(cluster.start(room)));
-    ClusterNode gw = cluster.start(Map.of("PARLOR_HTTP_PORT", "0", "PARLOR_HTTP_HOST", "127.0.0.1",
+    ClusterNode gw = cluster.start(Map.of("PARLOR_ANONYMOUS", "true", "PARLOR_HTTP_PORT", "0", "PARLOR_HTTP_HOST", "127.0.0.1",
         "PARLOR_GATEWAY_INSTANCES", "1", "PARLOR_MAX_FRAME_BYTES", String.valueOf(1 << 20),
         "PARLOR_MAX_PENDING_BYTES", String.valueOf(256 << 10), "PARLOR_DIRECTORY_REFRESH_MS", "200"));
     List<GatewayVerticle> gateways = TestCluster.await(GatewayService.deploy(gw));

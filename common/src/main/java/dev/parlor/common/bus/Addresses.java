@@ -21,9 +21,18 @@ public final class Addresses {
   /** Cluster-wide map: room node id to its {@code {"shards": n}} announcement. */
   public static final String ROOM_NODES_MAP = "parlor.room-nodes";
 
-  /** persistence-service's request address for room data (issue: persistence). */
+  /** persistence-service: room storage requests from rooms (load, append, compact). */
   public static final String PERSISTENCE = "parlor.persistence";
 
-  /** auth-service's request address. */
+  /** persistence-service: the room data API ({@link ApiMessage}s forwarded by gateways). */
+  public static final String PERSISTENCE_API = "parlor.persistence.api";
+
+  /** auth-service: the authorize request of gateways. */
   public static final String AUTH = "parlor.auth";
+
+  /** auth-service: its public API ({@link ApiMessage}s forwarded by gateways). */
+  public static final String AUTH_API = "parlor.auth.api";
+
+  /** Published by auth-service to every gateway: close the sessions a revocation covers. */
+  public static final String AUTH_REVOCATIONS = "parlor.auth.revocations";
 }

@@ -1,6 +1,7 @@
 package dev.parlor.gateway.socket;
 
 import dev.parlor.common.room.RoomRef;
+import dev.parlor.gateway.access.Grant;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 
@@ -14,10 +15,13 @@ public final class ClientSocket {
   private final ServerWebSocket ws;
   private final long maxPendingBytes;
   private final String roomAddress;
+  private final Grant grant;
   private long pendingBytes;
   private boolean closed;
 
-  public ClientSocket(long connId, RoomRef room, ServerWebSocket ws, String roomAddress, long maxPendingBytes) {
+  public ClientSocket(long connId, RoomRef room, ServerWebSocket ws, String roomAddress, long maxPendingBytes,
+                      Grant grant) {
+    this.grant = grant;
     this.connId = connId;
     this.room = room;
     this.ws = ws;
@@ -31,6 +35,11 @@ public final class ClientSocket {
 
   public RoomRef room() {
     return room;
+  }
+
+  /** Who is connected, with what access, under which token. */
+  public Grant grant() {
+    return grant;
   }
 
   public String roomAddress() {
