@@ -38,6 +38,6 @@ const head = ['operation', 'Yjs/Node ms', 'Java ms', 'Java speed-up']
 const w = head.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)))
 const line = (r) => '| ' + r.map((c, i) => i === 0 ? c.padEnd(w[i]) : c.padStart(w[i])).join(' | ') + ' |'
 console.log(line(head))
-console.log('|' + w.map((n, i) => (i === 0 ? '-' : '') + '-'.repeat(n) + (i === 0 ? '-' : ':')).join('|') + '|')
+console.log('|' + w.map((n, i) => '-'.repeat(n + 1) + (i === 0 ? '-' : ':')).join('|') + '|')
 rows.forEach(r => console.log(line(r)))
 JS
