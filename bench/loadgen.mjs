@@ -1,0 +1,372 @@
+#!/usr/bin/env node
+// Load generator for Yjs rooms: N rooms x K clients speaking the y-websocket
+// protocol on raw sockets. Every client does the sync handshake, then sends
+// small real Yjs updates (a Y.Text insert carrying the send time) at a fixed
+// rate. Every receiving client looks the update up by (client, clock) and
+// records the end-to-end latency. One JSON line of results on stdout.
+//
+//   node bench/loadgen.mjs --url ws://127.0.0.1:8080/parties/yjs --rooms 100 --clients 10 \
+//        --rate 2 --warmup 10 --duration 25 [--server-pid 1234] [--label x]
+//
+// All traffic goes to the given URL, which must be on 127.0.0.1 / localhost.
+
+import { performance } from 'node:perf_hooks'
+import fs from 'node:fs'
+import os from 'node:os'
+import WebSocket from 'ws'
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+
+// ------------------------------------------------------------ options
+const argv = process.argv.slice(2)
+const opt = (name, def) => {
+  const i = argv.indexOf('--' + name)
+  return i >= 0 ? argv[i + 1] : def
+}
+const URL_BASE = opt('url', 'ws://127.0.0.1:8080/parties/yjs').replace(/\/+$/, '')
+const ROOMS = Number(opt('rooms', 100))
+const CLIENTS = Number(opt('clients', 10))
+const RATE = Number(opt('rate', 2)) // updates per second per client
+const WARMUP = Number(opt('warmup', 10)) * 1000
+const DURATION = Number(opt('duration', 25)) * 1000
+const DRAIN = Number(opt('drain', 5)) * 1000
+const CONNECT_TIMEOUT = Number(opt('connect-timeout', 60)) * 1000
+const CONNECT_PARALLEL = Number(opt('connect-parallel', 64))
+const SERVER_PID = opt('server-pid') ? Number(opt('server-pid')) : null
+const LABEL = opt('label', '')
+const ROOM_PREFIX = opt('room-prefix', `bench-${process.pid}-${Date.now().toString(36)}`)
+
+{
+  const host = new URL(URL_BASE).hostname
+  if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host)) {
+    console.error(`refusing to load ${host}: the generator only targets this machine`)
+    process.exit(2)
+  }
+}
+
+// ------------------------------------------------------------ /proc CPU accounting
+const CLK_TCK = 100
+function procTree (root) {
+  const children = new Map()
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const s = fs.readFileSync(`/proc/${name}/stat`, 'utf8')
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ')
+      const ppid = Number(f[1])
+      if (!children.has(ppid)) children.set(ppid, [])
+      children.get(ppid).push(Number(name))
+    } catch {}
+  }
+  const out = []
+  const stack = [root]
+  while (stack.length) {
+    const p = stack.pop()
+    out.push(p)
+    for (const c of children.get(p) || []) stack.push(c)
+  }
+  return out
+}
+/** utime + stime in seconds of `root` and all its descendants, with their names. */
+function treeCpu (root) {
+  let ticks = 0
+  const names = []
+  for (const pid of procTree(root)) {
+    try {
+      const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+      names.push(s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')))
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ')
+      ticks += Number(f[11]) + Number(f[12]) // utime, stime (fields 14, 15)
+    } catch {}
+  }
+  return { sec: ticks / CLK_TCK, names }
+}
+
+/** Busy jiffies of the whole machine (all cores), in seconds. */
+function machineBusySec () {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
+  // user nice system idle iowait irq softirq steal
+  return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / CLK_TCK
+}
+
+// ------------------------------------------------------------ latency bookkeeping
+/** clientID -> Map(clock -> entry) */
+const sentByClient = new Map()
+let phase = 'connect' // connect | warmup | measure | drain
+let windowStart = 0
+let windowEnd = 0
+let sentInWindow = 0
+let sentTotal = 0
+let deliveredInWindow = 0 // deliveries received while measuring (any send time)
+let duplicates = 0
+let unknown = 0
+let echoes = 0
+let latencies = new Float64Array(1 << 16)
+let nLat = 0
+const closes = {}
+let errors = 0
+
+function recordLatency (ms) {
+  if (nLat === latencies.length) {
+    const bigger = new Float64Array(latencies.length * 2)
+    bigger.set(latencies)
+    latencies = bigger
+  }
+  latencies[nLat++] = ms
+}
+
+function deliver (receiver, client, clock, now) {
+  const m = sentByClient.get(client)
+  const entry = m && m.get(clock)
+  if (!entry) { unknown++; return 0 }
+  if (entry.seen[receiver.index]) { duplicates++; return entry.len }
+  entry.seen[receiver.index] = 1
+  entry.remaining--
+  if (phase === 'measure') deliveredInWindow++
+  if (entry.inWindow) recordLatency(now - entry.sentAt)
+  return entry.len
+}
+
+/** Handles a sync update: one or more (client, clock range) parts. */
+function onUpdate (receiver, update, now) {
+  const d = decoding.createDecoder(update)
+  const nClients = decoding.readVarUint(d)
+  if (nClients === 1) {
+    const nStructs = decoding.readVarUint(d)
+    const client = decoding.readVarUint(d)
+    const clock = decoding.readVarUint(d)
+    if (client === receiver.doc.clientID) { echoes++; return }
+    if (nStructs === 1) { deliver(receiver, client, clock, now); return }
+  }
+  // merged or batched updates: walk every client's clock range
+  const { from, to } = Y.parseUpdateMeta(update)
+  for (const [client, start] of from) {
+    if (client === receiver.doc.clientID) { echoes++; continue }
+    const end = to.get(client)
+    let c = start
+    while (c < end) {
+      const len = deliver(receiver, client, c, now)
+      if (!len) break
+      c += len
+    }
+  }
+}
+
+// ------------------------------------------------------------ clients
+const syncStep1 = (doc) => {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, 0)
+  encoding.writeVarUint(e, 0)
+  encoding.writeVarUint8Array(e, Y.encodeStateVector(doc))
+  return encoding.toUint8Array(e)
+}
+const syncFrame = (sub, payload) => {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, 0)
+  encoding.writeVarUint(e, sub)
+  encoding.writeVarUint8Array(e, payload)
+  return encoding.toUint8Array(e)
+}
+
+class Client {
+  constructor (room, index) {
+    this.room = room
+    this.index = index // position in the room: index into entry.seen
+    this.doc = new Y.Doc()
+    this.text = this.doc.getText('t')
+    this.ws = null
+    this.synced = false
+    this.nextAt = 0
+    this.lastUpdate = null
+    this.doc.on('update', (u) => { this.lastUpdate = u })
+    sentByClient.set(this.doc.clientID, new Map())
+  }
+
+  connect () {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(`${URL_BASE}/${this.room.name}`, { perMessageDeflate: false })
+      ws.binaryType = 'nodebuffer'
+      this.ws = ws
+      ws.on('open', () => ws.send(syncStep1(this.doc)))
+      ws.on('message', (data) => {
+        const now = performance.now()
+        const d = decoding.createDecoder(data)
+        const type = decoding.readVarUint(d)
+        if (type !== 0) return // awareness etc.
+        const sub = decoding.readVarUint(d)
+        const payload = decoding.readVarUint8Array(d)
+        if (sub === 2) {
+          onUpdate(this, payload, now)
+        } else if (sub === 0) {
+          // the server's step 1: answer with what it lacks
+          ws.send(syncFrame(1, Y.encodeStateAsUpdate(this.doc, payload)))
+        } else if (sub === 1 && !this.synced) {
+          this.synced = true
+          resolve()
+        }
+      })
+      ws.on('close', (code) => {
+        closes[code] = (closes[code] || 0) + 1
+        if (!this.synced) reject(new Error(`closed ${code} before sync`))
+        this.ws = null
+      })
+      ws.on('error', (err) => {
+        errors++
+        if (!this.synced) reject(err)
+      })
+    })
+  }
+
+  send (now) {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return
+    // a small real Yjs update: append "<wall clock ms>;" to the client's Y.Text
+    const clock = Y.getState(this.doc.store, this.doc.clientID)
+    const content = `${Date.now()};`
+    this.text.insert(this.text.length, content)
+    const update = this.lastUpdate
+    const inWindow = phase === 'measure'
+    sentByClient.get(this.doc.clientID).set(clock, {
+      sentAt: now, len: content.length, remaining: this.room.clients.length - 1,
+      inWindow, seen: new Uint8Array(this.room.clients.length)
+    })
+    sentTotal++
+    if (inWindow) sentInWindow++
+    this.ws.send(syncFrame(2, update))
+  }
+}
+
+const rooms = []
+for (let r = 0; r < ROOMS; r++) {
+  const room = { name: `${ROOM_PREFIX}-${r}`, clients: [] }
+  for (let k = 0; k < CLIENTS; k++) room.clients.push(new Client(room, k))
+  rooms.push(room)
+}
+const all = rooms.flatMap(r => r.clients)
+
+function percentile (sorted, p) {
+  if (sorted.length === 0) return null
+  return sorted[Math.min(sorted.length - 1, Math.floor(p / 100 * sorted.length))]
+}
+
+async function main () {
+  const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms))
+  // connect with bounded parallelism and an overall deadline
+  const t0 = performance.now()
+  let next = 0
+  let connectFailures = 0
+  const firstErrors = []
+  const worker = async () => {
+    while (next < all.length) {
+      const c = all[next++]
+      try {
+        await Promise.race([c.connect(), sleep(Math.max(1, CONNECT_TIMEOUT - (performance.now() - t0))).then(() => { throw new Error('sync timeout') })])
+      } catch (err) {
+        connectFailures++
+        if (firstErrors.length < 3) firstErrors.push(err.message)
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: CONNECT_PARALLEL }, worker))
+  const connectMs = performance.now() - t0
+  if (connectFailures > all.length * 0.05) {
+    console.log(JSON.stringify({ label: LABEL, error: `${connectFailures} of ${all.length} clients failed to connect and sync: ${firstErrors.join('; ')}` }))
+    for (const c of all) c.ws?.terminate()
+    process.exit(1)
+  }
+
+  // fixed-rate sending, random phase per client, one ticker for all
+  const interval = 1000 / RATE
+  const start = performance.now()
+  for (const c of all) c.nextAt = start + Math.random() * interval
+  phase = 'warmup'
+  let cpu0 = null
+  let gen0 = null
+  let busy0 = 0
+  const ticker = setInterval(() => {
+    const now = performance.now()
+    if (phase === 'warmup' && now - start >= WARMUP) {
+      phase = 'measure'
+      windowStart = now
+      cpu0 = SERVER_PID ? treeCpu(SERVER_PID) : null
+      gen0 = process.cpuUsage()
+      busy0 = machineBusySec()
+    }
+    if (phase === 'measure' && now - windowStart >= DURATION) {
+      phase = 'drain'
+      windowEnd = now
+      return
+    }
+    if (phase === 'drain') return
+    for (const c of all) {
+      // catch up at most one interval; a generator that falls behind shows in sentPerSec
+      if (c.nextAt <= now) {
+        c.send(now)
+        c.nextAt = Math.max(c.nextAt + interval, now - interval)
+      }
+    }
+  }, 2)
+
+  await new Promise(resolve => {
+    const check = setInterval(() => { if (phase === 'drain') { clearInterval(check); resolve() } }, 20)
+  })
+  const cpu1 = SERVER_PID ? treeCpu(SERVER_PID) : null
+  const gen1 = process.cpuUsage(gen0)
+  const busy1 = machineBusySec()
+  const windowSec = (windowEnd - windowStart) / 1000
+  const deliveredPerSec = deliveredInWindow / windowSec
+
+  // drain: wait for outstanding deliveries of window updates (bounded)
+  const windowEntries = []
+  for (const m of sentByClient.values()) for (const e of m.values()) if (e.inWindow) windowEntries.push(e)
+  const drainStart = performance.now()
+  while (performance.now() - drainStart < DRAIN && windowEntries.some(e => e.remaining > 0)) await sleep(50)
+  clearInterval(ticker)
+
+  const expected = windowEntries.reduce((s, e) => s + e.seen.length - 1, 0)
+  const missing = windowEntries.reduce((s, e) => s + e.remaining, 0)
+  const lat = latencies.subarray(0, nLat).sort()
+  const serverCpuSec = cpu1 && cpu0 ? cpu1.sec - cpu0.sec : null
+  const result = {
+    label: LABEL,
+    rooms: ROOMS,
+    clients: CLIENTS,
+    rate: RATE,
+    connections: all.length,
+    connectMs: Math.round(connectMs),
+    connectFailures,
+    windowSec: +windowSec.toFixed(2),
+    offeredUpdatesPerSec: ROOMS * CLIENTS * RATE,
+    sentPerSec: +(sentInWindow / windowSec).toFixed(1),
+    offeredDeliveriesPerSec: +(sentInWindow * (CLIENTS - 1) / windowSec).toFixed(1),
+    deliveredPerSec: +deliveredPerSec.toFixed(1),
+    deliveredRatio: expected ? +((expected - missing) / expected).toFixed(4) : null,
+    missing,
+    p50ms: lat.length ? +percentile(lat, 50).toFixed(2) : null,
+    p90ms: lat.length ? +percentile(lat, 90).toFixed(2) : null,
+    p99ms: lat.length ? +percentile(lat, 99).toFixed(2) : null,
+    maxms: lat.length ? +lat[lat.length - 1].toFixed(2) : null,
+    duplicates,
+    unknown,
+    echoes,
+    closes,
+    errors,
+    serverProcesses: cpu1 ? cpu1.names : null,
+    serverCpuSec: serverCpuSec === null ? null : +serverCpuSec.toFixed(2),
+    serverCpuUsPerDelivery: serverCpuSec === null || !deliveredInWindow ? null : +(serverCpuSec * 1e6 / deliveredInWindow).toFixed(2),
+    generatorCpuShare: +((gen1.user + gen1.system) / 1e6 / windowSec).toFixed(2),
+    serverCpuShare: serverCpuSec === null ? null : +(serverCpuSec / windowSec).toFixed(2),
+    // cores used by everything else on the machine during the window (noise)
+    otherCpuCores: serverCpuSec === null ? null
+      : +Math.max(0, (busy1 - busy0 - serverCpuSec - (gen1.user + gen1.system) / 1e6) / windowSec).toFixed(2),
+    loadavg: os.loadavg()[0]
+  }
+  console.log(JSON.stringify(result))
+  for (const c of all) c.ws?.terminate()
+  setTimeout(() => process.exit(0), 100).unref()
+}
+
+main().catch(err => {
+  console.log(JSON.stringify({ label: LABEL, error: String(err && err.stack || err) }))
+  process.exit(1)
+})
