@@ -105,6 +105,8 @@ let echoes = 0
 let latencies = new Float64Array(1 << 16)
 let nLat = 0
 const closes = {}
+const timeline = []
+let sendStart = 0
 let errors = 0
 
 function recordLatency (ms) {
@@ -125,6 +127,13 @@ function deliver (receiver, client, clock, now) {
   entry.remaining--
   if (phase === 'measure') deliveredInWindow++
   if (entry.inWindow) recordLatency(now - entry.sentAt)
+  if (phase !== 'connect') {
+    // per-second time line from the start of sending: deliveries, mean and max latency
+    const sec = Math.floor((now - sendStart) / 1000)
+    const b = (timeline[sec] ||= { n: 0, sum: 0, max: 0 })
+    const ms = now - entry.sentAt
+    b.n++; b.sum += ms; if (ms > b.max) b.max = ms
+  }
   return entry.len
 }
 
@@ -278,6 +287,7 @@ async function main () {
   // fixed-rate sending, random phase per client, one ticker for all
   const interval = 1000 / RATE
   const start = performance.now()
+  sendStart = start
   for (const c of all) c.nextAt = start + Math.random() * interval
   phase = 'warmup'
   let cpu0 = null
@@ -359,7 +369,9 @@ async function main () {
     // cores used by everything else on the machine during the window (noise)
     otherCpuCores: serverCpuSec === null ? null
       : +Math.max(0, (busy1 - busy0 - serverCpuSec - (gen1.user + gen1.system) / 1e6) / windowSec).toFixed(2),
-    loadavg: os.loadavg()[0]
+    loadavg: os.loadavg()[0],
+    // per second since sending began (warm-up included): [deliveries, mean ms, max ms]
+    timeline: Array.from(timeline, b => b ? [b.n, Math.round(b.sum / b.n), Math.round(b.max)] : [0, 0, 0])
   }
   console.log(JSON.stringify(result))
   for (const c of all) c.ws?.terminate()
