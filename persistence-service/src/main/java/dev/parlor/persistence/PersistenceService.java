@@ -1,25 +1,34 @@
 package dev.parlor.persistence;
 
-import dev.parlor.common.bus.Addresses;
 import dev.parlor.common.cluster.ClusterNode;
 import dev.parlor.common.redis.RedisConnector;
+import dev.parlor.persistence.api.RoomDataApi;
+import dev.parlor.persistence.store.Compaction;
+import dev.parlor.persistence.store.RoomDataStore;
+import dev.parlor.persistence.store.StorageEndpoint;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
 
 /**
- * persistence-service: everything stored in Redis. For now it owns the Redis connection, is ready
- * only while Redis answers, and refuses requests it cannot serve yet (the persistence issue).
+ * persistence-service: everything stored in Redis. Rooms load, append and compact through
+ * {@link StorageEndpoint}; operators export, import, delete and list through {@link RoomDataApi}.
+ * Ready only while Redis answers.
  */
 public final class PersistenceService {
   private PersistenceService() {
   }
 
-  public static Future<Redis> deploy(ClusterNode node) {
+  public static Future<RoomDataStore> deploy(ClusterNode node) {
     Redis redis = RedisConnector.create(node.vertx(), node.config());
     RedisConnector.registerHealth(node.health(), redis);
-    return node.vertx().eventBus()
-        .consumer(Addresses.PERSISTENCE, msg -> msg.fail(501, "persistence-service has no operations yet"))
-        .completion()
-        .map(redis);
+    RoomDataStore store = new RoomDataStore(redis);
+    Compaction compaction = new Compaction(node.vertx(), store,
+        Timer.builder("parlor_persistence_compaction").description("time to fold a room log into a snapshot")
+            .register(node.metrics()));
+    String adminKey = node.config().string("PARLOR_ADMIN_KEY", "");
+    return node.vertx().deployVerticle(new StorageEndpoint(store, compaction, node.metrics()))
+        .compose(id -> node.vertx().deployVerticle(new RoomDataApi(store, adminKey)))
+        .map(store);
   }
 }

@@ -5,9 +5,12 @@ import dev.parlor.common.config.ParlorConfig;
 import dev.parlor.common.placement.RoomNodeDirectory;
 import dev.parlor.room.host.RoomMetrics;
 import dev.parlor.room.host.RoomShardVerticle;
+import dev.parlor.room.store.BusRoomStore;
 import dev.parlor.room.store.MemoryRoomStore;
 import dev.parlor.room.store.RoomStore;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.function.Function;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,17 +24,39 @@ public final class RoomService {
     int shards = config.integer("PARLOR_ROOM_SHARDS", Runtime.getRuntime().availableProcessors());
     long idleMillis = config.longValue("PARLOR_ROOM_IDLE_MS", 30_000, 0, Long.MAX_VALUE);
     int maxTail = config.integer("PARLOR_DOC_TAIL_UPDATES", 64);
-    RoomStore store = new MemoryRoomStore();
+    Function<Vertx, RoomStore> stores = storeFactory(config);
     RoomMetrics metrics = new RoomMetrics(node.metrics());
     List<Future<String>> deployed = new ArrayList<>();
     for (int i = 0; i < shards; i++) {
       deployed.add(node.vertx().deployVerticle(
-          new RoomShardVerticle(node.nodeId(), i, store, metrics, idleMillis, maxTail)));
+          new RoomShardVerticle(node.nodeId(), i, stores, metrics, idleMillis, maxTail)));
     }
     RoomNodeDirectory directory = new RoomNodeDirectory(node);
     return Future.all(deployed)
         .compose(v -> directory.start(config.longValue("PARLOR_DIRECTORY_REFRESH_MS", 1000, 50, 60_000)))
         .compose(v -> directory.announce(shards))
         .map(directory);
+  }
+
+  /**
+   * PARLOR_STORE=redis (the default): rooms are stored through persistence-service, one store per
+   * shard so appends group-commit per event loop. PARLOR_STORE=memory: nothing survives the
+   * process (benchmarks and tests only).
+   */
+  static Function<Vertx, RoomStore> storeFactory(ParlorConfig config) {
+    String kind = config.string("PARLOR_STORE", "redis");
+    switch (kind) {
+      case "memory" -> {
+        MemoryRoomStore shared = new MemoryRoomStore();
+        return vertx -> shared;
+      }
+      case "redis" -> {
+        long timeout = config.longValue("PARLOR_STORAGE_TIMEOUT_MS", 5000, 100, 120_000);
+        int entries = config.integer("PARLOR_COMPACT_LOG_ENTRIES", 1000);
+        long bytes = config.longValue("PARLOR_COMPACT_LOG_BYTES", 8L << 20, 1024, Long.MAX_VALUE);
+        return vertx -> new BusRoomStore(vertx, timeout, entries, bytes);
+      }
+      default -> throw new ParlorConfig.ConfigException("PARLOR_STORE must be redis or memory, got '" + kind + "'");
+    }
   }
 }

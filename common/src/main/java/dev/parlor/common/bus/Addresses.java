@@ -24,6 +24,9 @@ public final class Addresses {
   /** persistence-service: room storage requests from rooms (load, append, compact). */
   public static final String PERSISTENCE = "parlor.persistence";
 
+  /** Published by persistence-service when a room's stored data is replaced or deleted. */
+  public static final String ROOM_RESET = "parlor.persistence.room-reset";
+
   /** persistence-service: the room data API ({@link ApiMessage}s forwarded by gateways). */
   public static final String PERSISTENCE_API = "parlor.persistence.api";
 

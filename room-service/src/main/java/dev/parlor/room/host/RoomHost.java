@@ -33,14 +33,16 @@ final class RoomHost implements RoomOutput {
   private final Vertx vertx;
   private final EventBus bus;
   private final RoomMetrics metrics;
+  private final Runnable dropped;
   private boolean merging;
   private final Map<Long, String> gatewayOf = new HashMap<>();
   private final Queue<Runnable> held = new ArrayDeque<>();
   private final Future<Void> loaded;
   private YjsRoom room;
 
-  RoomHost(String roomKey, Vertx vertx, RoomStore store, RoomMetrics metrics, int maxTail) {
+  RoomHost(String roomKey, Vertx vertx, RoomStore store, RoomMetrics metrics, int maxTail, Runnable dropped) {
     this.roomKey = roomKey;
+    this.dropped = dropped;
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.metrics = metrics;
@@ -138,6 +140,19 @@ final class RoomHost implements RoomOutput {
       metrics.messagesOut.increment();
       bus.send(gw, msg);
     }
+  }
+
+  @Override
+  public void lostOwnership() {
+    closeAll(dev.parlor.common.bus.CloseCodes.ROOM_UNAVAILABLE, "room moved to another node; reconnect");
+  }
+
+  /** Closes every connection of the room and tells the shard to drop it. */
+  void closeAll(int code, String reason) {
+    for (Long connId : gatewayOf.keySet().toArray(new Long[0])) {
+      close(connId, code, reason);
+    }
+    dropped.run();
   }
 
   @Override

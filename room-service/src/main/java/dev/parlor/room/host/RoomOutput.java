@@ -9,6 +9,10 @@ public interface RoomOutput {
 
   void close(long connId, int code, String reason);
 
+  /** The room's store says another node owns the room now: stop serving it at once. */
+  default void lostOwnership() {
+  }
+
   /** The document took an update; the host may fold its tail in the background. */
   default void documentChanged() {
   }

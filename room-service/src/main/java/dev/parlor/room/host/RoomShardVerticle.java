@@ -23,34 +23,44 @@ public final class RoomShardVerticle extends VerticleBase {
 
   private final String nodeId;
   private final int shard;
-  private final RoomStore store;
+  private final java.util.function.Function<io.vertx.core.Vertx, RoomStore> storeFactory;
+  private RoomStore store;
   private final RoomMetrics metrics;
   private final long idleMillis;
   private final int maxTail;
   private final Map<String, RoomHost> rooms = new HashMap<>();
   private final Map<String, Long> idleTimers = new HashMap<>();
   private MessageConsumer<Buffer> consumer;
+  private MessageConsumer<String> resets;
 
-  public RoomShardVerticle(String nodeId, int shard, RoomStore store, RoomMetrics metrics, long idleMillis,
-                           int maxTail) {
+  public RoomShardVerticle(String nodeId, int shard, java.util.function.Function<io.vertx.core.Vertx, RoomStore> storeFactory,
+                           RoomMetrics metrics, long idleMillis, int maxTail) {
     this.maxTail = maxTail;
+    this.storeFactory = storeFactory;
     this.nodeId = nodeId;
     this.shard = shard;
-    this.store = store;
     this.metrics = metrics;
     this.idleMillis = idleMillis;
   }
 
   @Override
   public Future<?> start() {
+    store = storeFactory.apply(vertx);
     consumer = vertx.eventBus().consumer(Addresses.roomShard(nodeId, shard), this::onMessage);
-    return consumer.completion();
+    resets = vertx.eventBus().consumer(Addresses.ROOM_RESET, msg -> {
+      RoomHost host = rooms.get(msg.body());
+      if (host != null) {
+        log.atInfo().addKeyValue("room", msg.body()).log("stored data replaced or deleted; closing the room");
+        host.closeAll(dev.parlor.common.bus.CloseCodes.ROOM_UNAVAILABLE, "room data was replaced; reconnect");
+      }
+    });
+    return Future.all(consumer.completion(), resets.completion());
   }
 
   @Override
   public Future<?> stop() {
     metrics.rooms.addAndGet(-rooms.size());
-    return consumer.unregister();
+    return Future.all(consumer.unregister(), resets.unregister());
   }
 
   private void onMessage(Message<Buffer> msg) {
@@ -77,6 +87,9 @@ public final class RoomShardVerticle extends VerticleBase {
         RoomHost host = rooms.get(env.roomKey());
         if (host != null) {
           host.leave(env.connId());
+          if (host.isEmpty()) {
+            store.roomEmpty(env.roomKey());
+          }
           scheduleIdleCheck(env.roomKey());
         }
       }
@@ -101,7 +114,9 @@ public final class RoomShardVerticle extends VerticleBase {
     }
     RoomHost host = rooms.computeIfAbsent(env.roomKey(), key -> {
       metrics.rooms.incrementAndGet();
-      return new RoomHost(key, vertx, store, metrics, maxTail);
+      RoomHost[] self = new RoomHost[1];
+      self[0] = new RoomHost(key, vertx, store, metrics, maxTail, () -> unload(key, self[0]));
+      return self[0];
     });
     host.join(env.connId(), env.text(), access).onComplete(ar -> {
       if (ar.succeeded()) {
@@ -122,7 +137,6 @@ public final class RoomShardVerticle extends VerticleBase {
       RoomHost host = rooms.get(roomKey);
       if (host != null && host.isEmpty()) {
         unload(roomKey, host);
-        store.roomIdle(roomKey);
       }
     }));
   }
@@ -130,6 +144,7 @@ public final class RoomShardVerticle extends VerticleBase {
   private void unload(String roomKey, RoomHost host) {
     if (rooms.remove(roomKey, host)) {
       metrics.rooms.decrementAndGet();
+      store.roomUnloaded(roomKey);
       log.atDebug().addKeyValue("room", roomKey).log("room unloaded");
     }
   }

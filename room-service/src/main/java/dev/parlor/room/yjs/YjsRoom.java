@@ -4,6 +4,7 @@ import dev.parlor.common.bus.CloseCodes;
 import dev.parlor.common.bus.RoomEnvelope.Access;
 import dev.parlor.room.host.RoomOutput;
 import dev.parlor.room.store.RoomStore;
+import dev.parlor.room.store.StaleOwnerException;
 import dev.parlor.yjs.YjsFormatException;
 import dev.parlor.yjs.protocol.AwarenessUpdate;
 import dev.parlor.yjs.protocol.AwarenessUpdate.Entry;
@@ -119,6 +120,9 @@ public final class YjsRoom {
         doc.apply(update);
         out.broadcast(connId, relay);
         out.documentChanged();
+      } else if (ar.cause() instanceof StaleOwnerException) {
+        log.atWarn().addKeyValue("room", roomKey).log("another node owns this room now; letting it go");
+        out.lostOwnership();
       } else {
         log.atWarn().addKeyValue("room", roomKey).addKeyValue("conn", connId)
             .log("update not stored, connection closed: {}", ar.cause().toString());

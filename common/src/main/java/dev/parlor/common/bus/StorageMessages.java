@@ -1,0 +1,170 @@
+package dev.parlor.common.bus;
+
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The binary requests rooms send to persistence-service at {@link Addresses#PERSISTENCE}, and
+ * their replies. Every write carries the room's fencing token; persistence-service refuses a
+ * write whose token is not the room's current one ({@link #STALE}).
+ *
+ * <pre>
+ * LOAD     request: op, room key                 reply: fence, snapshot, n, n x update
+ * APPEND   request: op, n, n x (room key, fence, update)
+ *          reply:   n x (status byte, log entries int, log bytes long)
+ * COMPACT  request: op, room key, fence          reply: status byte
+ * </pre>
+ * Strings and byte arrays are an int length and the bytes.
+ */
+public final class StorageMessages {
+  private StorageMessages() {
+  }
+
+  public static final byte LOAD = 1;
+  public static final byte APPEND = 2;
+  public static final byte COMPACT = 3;
+
+  public static final byte OK = 0;
+  public static final byte STALE = 1;
+  public static final byte FAILED = 2;
+
+  /** One append of a batch. */
+  public record Append(String roomKey, long fence, byte[] update) {
+  }
+
+  /** The answer to one append: its status and the room's log size after it. */
+  public record AppendResult(byte status, int logEntries, long logBytes) {
+  }
+
+  /** What LOAD returns: the room's new fencing token, its snapshot (may be empty) and log tail. */
+  public record Loaded(long fence, byte[] snapshot, List<byte[]> log) {
+  }
+
+  public static Buffer load(String roomKey) {
+    return putString(Buffer.buffer().appendByte(LOAD), roomKey);
+  }
+
+  public static Buffer compact(String roomKey, long fence) {
+    return putString(Buffer.buffer().appendByte(COMPACT), roomKey).appendLong(fence);
+  }
+
+  public static Buffer append(List<Append> batch) {
+    Buffer b = Buffer.buffer(64 * batch.size()).appendByte(APPEND).appendInt(batch.size());
+    for (Append a : batch) {
+      putBytes(putString(b, a.roomKey()).appendLong(a.fence()), a.update());
+    }
+    return b;
+  }
+
+  public static Buffer loaded(Loaded l) {
+    Buffer b = putBytes(Buffer.buffer().appendLong(l.fence()), l.snapshot()).appendInt(l.log().size());
+    l.log().forEach(u -> putBytes(b, u));
+    return b;
+  }
+
+  public static Buffer appendResults(List<AppendResult> results) {
+    Buffer b = Buffer.buffer(13 * results.size());
+    results.forEach(r -> b.appendByte(r.status()).appendInt(r.logEntries()).appendLong(r.logBytes()));
+    return b;
+  }
+
+  /** A reader over a request or reply; every method throws IllegalArgumentException on bad data. */
+  public static final class Reader {
+    private final Buffer b;
+    private int pos;
+
+    public Reader(Buffer b) {
+      this.b = b;
+    }
+
+    public byte op() {
+      return readByte();
+    }
+
+    public byte readByte() {
+      check(1);
+      return b.getByte(pos++);
+    }
+
+    public int readInt() {
+      check(4);
+      int v = b.getInt(pos);
+      pos += 4;
+      return v;
+    }
+
+    public long readLong() {
+      check(8);
+      long v = b.getLong(pos);
+      pos += 8;
+      return v;
+    }
+
+    public byte[] readBytes() {
+      int len = readInt();
+      if (len < 0) {
+        throw new IllegalArgumentException("negative length");
+      }
+      check(len);
+      byte[] out = b.getBytes(pos, pos + len);
+      pos += len;
+      return out;
+    }
+
+    public String readString() {
+      return new String(readBytes(), StandardCharsets.UTF_8);
+    }
+
+    public List<Append> appends() {
+      int n = count(13);
+      List<Append> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        out.add(new Append(readString(), readLong(), readBytes()));
+      }
+      return out;
+    }
+
+    public Loaded loaded() {
+      long fence = readLong();
+      byte[] snapshot = readBytes();
+      int n = count(4);
+      List<byte[]> log = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        log.add(readBytes());
+      }
+      return new Loaded(fence, snapshot, log);
+    }
+
+    public List<AppendResult> appendResults(int n) {
+      List<AppendResult> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        out.add(new AppendResult(readByte(), readInt(), readLong()));
+      }
+      return out;
+    }
+
+    private int count(int minBytesEach) {
+      int n = readInt();
+      if (n < 0 || (long) n * minBytesEach > b.length() - pos) {
+        throw new IllegalArgumentException("absurd count " + n);
+      }
+      return n;
+    }
+
+    private void check(int n) {
+      if (pos + n > b.length()) {
+        throw new IllegalArgumentException("truncated storage message");
+      }
+    }
+  }
+
+  private static Buffer putString(Buffer b, String s) {
+    return putBytes(b, s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Buffer putBytes(Buffer b, byte[] bytes) {
+    return b.appendInt(bytes.length).appendBytes(bytes);
+  }
+}

@@ -1,0 +1,152 @@
+package dev.parlor.room.store;
+
+import dev.parlor.common.bus.Addresses;
+import dev.parlor.common.bus.StorageMessages;
+import dev.parlor.common.bus.StorageMessages.Append;
+import dev.parlor.common.bus.StorageMessages.AppendResult;
+import dev.parlor.common.bus.StorageMessages.Loaded;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rooms stored by persistence-service, reached over the event bus. One instance per shard (one
+ * event loop): appends are group-committed, at most one batch in flight, the next batch collecting
+ * meanwhile, so durability costs one round trip per batch rather than per update. Asks for
+ * compaction when a room's log grows past the configured count or size.
+ */
+public final class BusRoomStore implements RoomStore {
+  private static final Logger log = LoggerFactory.getLogger(BusRoomStore.class);
+
+  private record Pending(Append append, Promise<Void> done) {
+  }
+
+  private final Vertx vertx;
+  private final DeliveryOptions options;
+  private final int compactEntries;
+  private final long compactBytes;
+  private final Map<String, Long> fences = new HashMap<>();
+  private final Set<String> compacting = new HashSet<>();
+  private List<Pending> pending = new ArrayList<>();
+  private boolean inFlight;
+  private boolean scheduled;
+
+  public BusRoomStore(Vertx vertx, long timeoutMillis, int compactEntries, long compactBytes) {
+    this.vertx = vertx;
+    this.options = new DeliveryOptions().setSendTimeout(timeoutMillis);
+    this.compactEntries = compactEntries;
+    this.compactBytes = compactBytes;
+  }
+
+  @Override
+  public Future<List<byte[]>> load(String roomKey) {
+    return vertx.eventBus().<Buffer>request(Addresses.PERSISTENCE, StorageMessages.load(roomKey), options)
+        .map(reply -> {
+          Loaded loaded = new StorageMessages.Reader(reply.body()).loaded();
+          fences.put(roomKey, loaded.fence());
+          List<byte[]> all = new ArrayList<>(loaded.log().size() + 1);
+          if (loaded.snapshot().length > 0) {
+            all.add(loaded.snapshot());
+          }
+          all.addAll(loaded.log());
+          return all;
+        });
+  }
+
+  @Override
+  public Future<Void> append(String roomKey, byte[] update) {
+    Long fence = fences.get(roomKey);
+    if (fence == null) {
+      return Future.failedFuture(new StaleOwnerException(roomKey));
+    }
+    Promise<Void> done = Promise.promise();
+    pending.add(new Pending(new Append(roomKey, fence, update), done));
+    if (!inFlight && !scheduled) {
+      scheduled = true;
+      vertx.runOnContext(v -> flush()); // after this event: everything appended meanwhile joins the batch
+    }
+    return done.future();
+  }
+
+  private void flush() {
+    scheduled = false;
+    if (pending.isEmpty() || inFlight) {
+      return;
+    }
+    List<Pending> batch = pending;
+    pending = new ArrayList<>();
+    inFlight = true;
+    List<Append> appends = new ArrayList<>(batch.size());
+    batch.forEach(p -> appends.add(p.append()));
+    vertx.eventBus().<Buffer>request(Addresses.PERSISTENCE, StorageMessages.append(appends), options)
+        .onComplete(ar -> {
+          inFlight = false;
+          if (ar.failed()) {
+            batch.forEach(p -> p.done().fail(ar.cause()));
+          } else {
+            List<AppendResult> results = new StorageMessages.Reader(ar.result().body()).appendResults(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+              complete(batch.get(i), results.get(i));
+            }
+          }
+          flush();
+        });
+  }
+
+  private void complete(Pending p, AppendResult result) {
+    String roomKey = p.append().roomKey();
+    switch (result.status()) {
+      case StorageMessages.OK -> {
+        p.done().complete();
+        if (result.logEntries() >= compactEntries || result.logBytes() >= compactBytes) {
+          compact(roomKey);
+        }
+      }
+      case StorageMessages.STALE -> {
+        fences.remove(roomKey);
+        p.done().fail(new StaleOwnerException(roomKey));
+      }
+      default -> p.done().fail(new IllegalStateException("append failed in persistence-service"));
+    }
+  }
+
+  private Future<Void> compact(String roomKey) {
+    Long fence = fences.get(roomKey);
+    if (fence == null || !compacting.add(roomKey)) {
+      return Future.succeededFuture();
+    }
+    return vertx.eventBus().<Buffer>request(Addresses.PERSISTENCE, StorageMessages.compact(roomKey, fence), options)
+        .<Void>map(reply -> {
+          if (reply.body().getByte(0) == StorageMessages.STALE) {
+            fences.remove(roomKey);
+          }
+          return null;
+        })
+        .onComplete(ar -> {
+          compacting.remove(roomKey);
+          if (ar.failed()) {
+            log.atWarn().addKeyValue("room", roomKey).log("compaction request failed: {}", ar.cause().toString());
+          }
+        });
+  }
+
+  @Override
+  public Future<Void> roomEmpty(String roomKey) {
+    return compact(roomKey);
+  }
+
+  @Override
+  public void roomUnloaded(String roomKey) {
+    fences.remove(roomKey);
+  }
+}
