@@ -137,7 +137,7 @@ const editXml = (r, x, ctx) => {
     }
     case 1: { const t = new Y.XmlText(); t.insert(0, randomText(r), r.chance(0.5) ? randomAttrs(r) : undefined); x.insert(r.int(len + 1), [t]); break }
     case 2: if (len > 0) { const i = r.int(len); x.delete(i, Math.min(len - i, 1 + r.int(2))) } break
-    case 3: if (x instanceof Y.XmlElement) x.setAttribute(r.pick(['id', 'style']), r.pick(WORDS)); else x.insert(r.int(len + 1), [new Y.XmlHook ? new Y.XmlElement('hr') : new Y.XmlElement('hr')]); break
+    case 3: if (x instanceof Y.XmlElement) x.setAttribute(r.pick(['id', 'style']), r.pick(WORDS)); else { const hook = new Y.XmlHook('embed-' + r.int(3)); hook.set('src', r.pick(WORDS)); x.insert(r.int(len + 1), [hook]) } break
     default: if (x instanceof Y.XmlElement) x.removeAttribute(r.pick(['id', 'style', 'class'])); break
   }
 }

@@ -111,7 +111,8 @@ if (cmd === 'gen') {
   let worstSeed = 0
   const eq = (a, b) => a.length === b.length && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0
   const docOf = (updates) => { const d = new Y.Doc(); updates.forEach(u => Y.applyUpdate(d, u)); return d }
-  const sameDoc = (a, b) => docContent(a) === docContent(b) && eq(Y.encodeStateVector(a), Y.encodeStateVector(b))
+  const sameState = (a, b) => eq(Y.encodeStateVector(a), Y.encodeStateVector(b))
+  let yjsDivergent = 0
   for (let c = 0; c < count; c++) {
     const k = readCase(cd)
     const fail = (what) => {
@@ -122,6 +123,11 @@ if (cmd === 'gen') {
     }
     const check = (ok, what) => { checks++; if (!ok) fail(what) }
     const ref = docOf(k.updates)
+    // Rarely, Yjs itself ends with different content when it gets the same updates one by one or
+    // merged (concurrent formatting); for such a history only state vectors are compared
+    const converges = docContent(ref) === docContent(docOf([Y.mergeUpdates(k.updates)]))
+    if (!converges) yjsDivergent++
+    const sameDoc = (a, b) => sameState(a, b) && (!converges || docContent(a) === docContent(b))
     const yMerged = k.mergeSets.map(s => Y.mergeUpdates(s.map(i => k.updates[i])))
     const jMerged = []
     // merge: same bytes as Yjs, except where Yjs's own order is arbitrary (an Item and a GC at the
@@ -192,7 +198,7 @@ if (cmd === 'gen') {
     check(sameDoc(docOf([chained]), ref), 'compact of (compact of first half + second half) differs')
     ref.destroy()
   }
-  const summary = { histories: count, checks, failures: failures.length, javaCompactBytes: javaCompact, yjsCompactBytes: yjsCompact, worstCompactRatio: Number(worstRatio.toFixed(4)), worstCompactSeed: worstSeed }
+  const summary = { histories: count, checks, failures: failures.length, javaCompactBytes: javaCompact, yjsCompactBytes: yjsCompact, worstCompactRatio: Number(worstRatio.toFixed(4)), worstCompactSeed: worstSeed, yjsDivergentHistories: yjsDivergent }
   failures.filter(f => f).forEach(f => console.log('FAIL ' + f))
   if (failures.length > 0) console.log('FAILURE KINDS ' + JSON.stringify(kinds))
   console.log('SUMMARY ' + JSON.stringify(summary))

@@ -22,7 +22,7 @@ class YjsDifferentialTest {
   @Test
   void javaCodecMatchesYjs() throws Exception {
     NodeOracle.requireNode();
-    int histories = Integer.getInteger("yjs.histories", 2000);
+    int histories = Integer.getInteger("yjs.histories", 3000);
     long seed = Long.getLong("yjs.seed", System.nanoTime() & 0x7fffffff);
     System.out.println("[yjs differential] seed " + seed + ", " + histories
         + " histories (replay with -Dyjs.seed=" + seed + " -Dyjs.histories=" + histories + ")");
