@@ -4,7 +4,8 @@ import dev.parlor.common.cluster.ClusterNode;
 import dev.parlor.common.placement.RoomNodeDirectory;
 import dev.parlor.gateway.access.AccessGate;
 import dev.parlor.gateway.access.AnonymousAccess;
-import dev.parlor.gateway.access.NoAccess;
+import dev.parlor.gateway.access.GateSettings;
+import dev.parlor.gateway.access.TokenGate;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,6 @@ public final class GatewayService {
     if (settings.anonymous()) {
       return new AnonymousAccess();
     }
-    return new NoAccess();
+    return TokenGate.create(node.vertx(), GateSettings.from(node.config()));
   }
 }

@@ -8,6 +8,7 @@ import dev.parlor.common.placement.RoomNodeDirectory;
 import dev.parlor.gateway.access.AccessDenied;
 import dev.parlor.gateway.access.AccessGate;
 import dev.parlor.gateway.access.Grant;
+import dev.parlor.gateway.access.Revocation;
 import dev.parlor.gateway.api.ApiForwarder;
 import dev.parlor.gateway.socket.ClientSocket;
 import dev.parlor.gateway.socket.RoomPath;
@@ -22,6 +23,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -48,6 +50,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final Map<Long, ClientSocket> sockets = new HashMap<>();
   private final Map<String, Map<Long, ClientSocket>> socketsByRoom = new HashMap<>();
   private MessageConsumer<Buffer> consumer;
+  private MessageConsumer<JsonObject> revocations;
   private HttpServer server;
 
   public GatewayVerticle(GatewaySettings settings, RoomNodeDirectory directory, GatewayMetrics metrics,
@@ -61,6 +64,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     consumer = vertx.eventBus().consumer(address, this::onRoomOutput);
+    revocations = vertx.eventBus().consumer(Addresses.AUTH_REVOCATIONS, this::onRevocation);
     Router router = Router.router(vertx);
     // The APIs of auth-service and persistence-service, forwarded over the event bus.
     ApiForwarder auth = new ApiForwarder(vertx, Addresses.AUTH_API, settings.apiTimeoutMillis());
@@ -93,7 +97,21 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     sockets.values().forEach(s -> s.close(CloseCodes.GOING_AWAY, "server shutting down"));
-    return consumer.unregister();
+    return Future.all(consumer.unregister(), revocations.unregister());
+  }
+
+  /** Access revoked by auth-service: the sessions it covers are closed at once with 4403. */
+  private void onRevocation(Message<JsonObject> msg) {
+    String roomKey = Revocation.roomKey(msg.body());
+    Map<Long, ClientSocket> candidates = roomKey != null ? socketsByRoom.get(roomKey) : sockets;
+    if (candidates == null) {
+      return;
+    }
+    for (ClientSocket s : candidates.values().toArray(new ClientSocket[0])) {
+      if (Revocation.covers(msg.body(), s.grant(), s.room())) {
+        closeSocket(s, CloseCodes.FORBIDDEN, "access revoked");
+      }
+    }
   }
 
   public int actualPort() {
