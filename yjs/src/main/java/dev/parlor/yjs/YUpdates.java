@@ -3,6 +3,7 @@ package dev.parlor.yjs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongUnaryOperator;
 
 /**
  * The Yjs update format v1 over byte arrays: merge, diff, state vectors and compaction, with the
@@ -52,15 +53,22 @@ public final class YUpdates {
   public static byte[] diff(byte[] update, byte[] stateVector) {
     Map<Long, Long> state = StateVectors.decode(stateVector);
     ParsedUpdate u = ParsedUpdate.parse(update);
+    return diff(u, client -> state.getOrDefault(client, 0L), u.ds, update.length);
+  }
+
+  /**
+   * {@link #diff} on a parsed update: structs of each client up to {@code clockOf(client)} dropped,
+   * the straddling one sliced, followed by {@code ds}.
+   */
+  static byte[] diff(ParsedUpdate u, LongUnaryOperator clockOf, DeleteSet ds, int expectedSize) {
     List<Struct> structs = u.structs;
-    StructWriter out = new StructWriter(update.length);
+    StructWriter out = new StructWriter(expectedSize);
     int n = structs.size();
     int i = 0;
     while (i < n) {
       Struct curr = structs.get(i);
       long client = curr.client;
-      Long known = state.get(client);
-      long svClock = known == null ? 0 : known;
+      long svClock = clockOf.applyAsLong(client);
       if (curr.kind == Struct.SKIP) {
         i++;
         continue;
@@ -78,7 +86,7 @@ public final class YUpdates {
         }
       }
     }
-    return out.finish(u.ds);
+    return out.finish(ds);
   }
 
   /** Yjs's {@code encodeStateVectorFromUpdate}: per client, the clock reached from 0 before a gap. */
