@@ -7,18 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parlor.common.bus.CloseCodes;
-import dev.parlor.common.cluster.ClusterNode;
 import dev.parlor.common.placement.RoomNodeDirectory;
 import dev.parlor.common.placement.RoomPlacement;
 import dev.parlor.common.telemetry.Telemetry;
-import dev.parlor.common.testing.TestCluster;
-import dev.parlor.gateway.GatewayService;
-import dev.parlor.gateway.GatewayVerticle;
-import dev.parlor.room.RoomService;
 import dev.parlor.yjs.protocol.YMessage;
 import dev.parlor.yjs.protocol.YMessage.Kind;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,38 +23,31 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The foundation through the real architecture: a gateway node and two room-service nodes, three
- * clustered Vert.x instances over a real Hazelcast cluster and event bus, and real WebSocket clients.
+ * The foundation through the real architecture: a gateway, two room-service nodes and
+ * persistence-service as clustered Vert.x instances over a real Hazelcast cluster and event bus, a
+ * real Redis, and real WebSocket clients.
  */
 class RoomsOverClusterTest {
-  static TestCluster cluster;
+  static LocalParlor parlor;
   static int port;
   static Vertx clients;
   static RoomNodeDirectory directory;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new TestCluster();
-    Map<String, String> room = Map.of("PARLOR_ROOM_SHARDS", "2", "PARLOR_DIRECTORY_REFRESH_MS", "200");
-    directory = TestCluster.await(RoomService.deploy(cluster.start(room)));
-    TestCluster.await(RoomService.deploy(cluster.start(room)));
-    ClusterNode gw = cluster.start(Map.of("PARLOR_ANONYMOUS", "true", "PARLOR_HTTP_PORT", "0", "PARLOR_HTTP_HOST", "127.0.0.1",
-        "PARLOR_GATEWAY_INSTANCES", "1", "PARLOR_MAX_FRAME_BYTES", String.valueOf(1 << 20),
-        "PARLOR_MAX_PENDING_BYTES", String.valueOf(256 << 10), "PARLOR_DIRECTORY_REFRESH_MS", "200"));
-    List<GatewayVerticle> gateways = TestCluster.await(GatewayService.deploy(gw));
-    port = gateways.get(0).actualPort();
+    parlor = LocalParlor.start(Files.createTempDirectory("parlor-redis"), 2, Map.of(
+        "PARLOR_MAX_FRAME_BYTES", String.valueOf(1 << 20),
+        "PARLOR_MAX_PENDING_BYTES", String.valueOf(256 << 10)));
+    port = parlor.port;
+    directory = parlor.directory;
     clients = Vertx.vertx();
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (directory.roomNodes().size() < 2 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(100);
-    }
     assertEquals(2, directory.roomNodes().size(), "both room nodes announced");
   }
 
   @AfterAll
   static void stop() throws Exception {
     clients.close().await(10, TimeUnit.SECONDS);
-    cluster.close();
+    parlor.close();
   }
 
   private static RoomClient join(String room) throws Exception {
