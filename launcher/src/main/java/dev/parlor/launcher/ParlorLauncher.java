@@ -30,6 +30,10 @@ public final class ParlorLauncher {
 
   public static void main(String[] args) {
     String service = args.length == 0 ? "all" : args[0];
+    if (service.equals("redis")) {
+      runRedisOnly();
+      return;
+    }
     Function<ClusterNode, Future<?>> deploy = switch (service) {
       case "all" -> ParlorLauncher::deployAll;
       case "gateway" -> GatewayService::deploy;
@@ -38,7 +42,7 @@ public final class ParlorLauncher {
       case "persistence-service" -> PersistenceService::deploy;
       default -> {
         System.err.println("parlor: unknown service '" + service
-            + "'; use all, gateway, room-service, auth-service or persistence-service");
+            + "'; use all, gateway, room-service, auth-service, persistence-service or redis");
         System.exit(2);
         yield null;
       }
@@ -71,6 +75,28 @@ public final class ParlorLauncher {
       }
     });
     printBanner(service, config, startedRedis);
+  }
+
+  /** {@code parlor.jar redis}: only the local Redis, for multi-process runs and tests. */
+  private static void runRedisOnly() {
+    ParlorConfig config = ParlorConfig.fromEnvironment().withDefaults(LOCAL_DEFAULTS);
+    try {
+      Path dir = Path.of(config.string("PARLOR_DATA_DIR", ".parlor"), "redis");
+      LocalRedis redis = LocalRedis.start(dir, config.port("PARLOR_REDIS_PORT", 0),
+          config.string("PARLOR_REDIS_APPENDFSYNC", "everysec"), List.of());
+      Runtime.getRuntime().addShutdownHook(new Thread(redis::close, "parlor-redis-stop"));
+      System.out.println("Redis is up at " + redis.url() + " (pid " + redis.pid() + "), data in " + dir);
+      while (redis.isAlive()) {
+        Thread.sleep(500);
+      }
+      System.err.println("parlor: redis-server exited; see " + dir.resolve("redis.log"));
+      System.exit(1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      System.err.println("parlor: could not start Redis: " + e.getMessage());
+      System.exit(1);
+    }
   }
 
   private static Future<?> deployAll(ClusterNode node) {

@@ -34,7 +34,7 @@ final class AuthClient {
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(16 << 20).setMaxMessageSize(16 << 20));
     WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)
-        .setAllowOriginHeader(false);
+        .setAllowOriginHeader(headers.containsKey("origin"));
     headers.forEach(o::addHeader);
     try {
       return client.connect(o).map(ws -> new AuthClient(client, ws)).await(20, TimeUnit.SECONDS);

@@ -73,7 +73,6 @@ final class AuthParlor implements AutoCloseable {
     room.putIfAbsent("PARLOR_ROOM_SHARDS", "2");
     ClusterNode roomNode = cluster.start(room);
     roomNode.vertx().eventBus().addInboundInterceptor(dc -> {
-      System.err.println("DEBUG intercept " + dc.message().address() + " " + (dc.body() == null ? null : dc.body().getClass()) + " " + dc.message().body().getClass());
       if (dc.message().address().startsWith("parlor.room.") && dc.message().body() instanceof Buffer b) {
         try {
           RoomEnvelope env = RoomEnvelope.decode(b);
