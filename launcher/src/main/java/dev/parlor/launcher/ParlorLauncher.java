@@ -55,6 +55,16 @@ public final class ParlorLauncher {
       System.exit(2);
       return;
     }
+    if (!config.has("PARLOR_AUTH_MASTER_KEY") && (service.equals("all") || service.equals("auth-service"))) {
+      try {
+        config = config.with("PARLOR_AUTH_MASTER_KEY", LocalMasterKey.loadOrCreate(
+            Path.of(config.string("PARLOR_DATA_DIR", ".parlor"), "auth-master-key")));
+      } catch (Exception e) {
+        System.err.println("parlor: could not keep a local auth master key: " + e.getMessage());
+        System.exit(1);
+        return;
+      }
+    }
     LocalRedis redis = null;
     if (!config.has("PARLOR_REDIS_URL")) {
       try {
