@@ -196,6 +196,9 @@ if (cmd === 'gen') {
     })
     const chained = decoding.readVarUint8Array(rd)
     check(sameDoc(docOf([chained]), ref), 'compact of (compact of first half + second half) differs')
+    // DocumentClock: the novel parts of the updates fed in a shuffled order, merged
+    const novel = decoding.readVarUint8Array(rd)
+    check(sameDoc(docOf([novel]), docOf([Y.mergeUpdates(k.updates)])), 'merged novel parts (DocumentClock) give another document')
     ref.destroy()
   }
   const summary = { histories: count, checks, failures: failures.length, javaCompactBytes: javaCompact, yjsCompactBytes: yjsCompact, worstCompactRatio: Number(worstRatio.toFixed(4)), worstCompactSeed: worstSeed, yjsDivergentHistories: yjsDivergent }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
  * Differential test against real Yjs: Node generates random multi-client editing histories, this
  * side merges, diffs, computes state vectors and compacts them, Node checks every result with Yjs
  * (byte equality for merge/diff/stateVector, same document and state vector for everything, compact
- * size within 5% of a gc-enabled Y.Doc).
+ * size within 5% of a gc-enabled Y.Doc). {@link DocumentClockHistories} feeds every history through
+ * a {@link DocumentClock} in several orders; Node checks the merged novel parts give the document.
  *
  * <p>{@code -Dyjs.histories=20000} for a longer run, {@code -Dyjs.seed=N} to replay a run.
  */
@@ -63,6 +64,7 @@ class YjsDifferentialTest {
     }
     System.out.printf("[yjs differential] %d histories ok, Java side %.1f ms%n", histories,
         javaNanos / 1e6);
+    System.out.println("[yjs differential] " + DocumentClockHistories.summary());
   }
 
   /** Reads the cases file, runs every operation, returns the results file. */
@@ -73,7 +75,7 @@ class YjsDifferentialTest {
     for (long c = 0; c < count; c++) {
       long caseSeed = r.readVarUint();
       try {
-        runCase(r, w);
+        runCase(r, w, caseSeed);
       } catch (RuntimeException e) {
         throw new AssertionError("Java failed on history seed " + caseSeed + " (batch seed "
             + batchSeed + "): " + e, e);
@@ -96,7 +98,7 @@ class YjsDifferentialTest {
     return sets;
   }
 
-  private static void runCase(Lib0Reader r, Lib0Writer w) {
+  private static void runCase(Lib0Reader r, Lib0Writer w, long caseSeed) {
     int nu = r.readVarUintAsInt();
     List<byte[]> updates = new ArrayList<>();
     for (int i = 0; i < nu; i++) {
@@ -144,6 +146,7 @@ class YjsDifferentialTest {
     chain.add(YUpdates.compact(updates.subList(0, half)));
     chain.addAll(updates.subList(half, nu));
     w.writeVarUint8Array(YUpdates.compact(chain));
+    w.writeVarUint8Array(DocumentClockHistories.check(updates, caseSeed));
   }
 
   private static List<byte[]> pick(List<byte[]> updates, List<Integer> idx) {
