@@ -44,11 +44,7 @@ public final class AuthService {
     return untilActive(node, keys, 50)
         .compose(r -> node.vertx().deployVerticle(new AuthVerticle(settings, keys, new AclStore(redis),
             new DenyList(redis))))
-        .map(id -> {
-          node.vertx().setPeriodic(settings.refreshMillis(), t -> keys.refresh().onFailure(err ->
-              log.warn("could not refresh signing keys: {}", err.toString())));
-          return keys;
-        });
+        .map(id -> keys);
   }
 
   /** Refreshes until a key is active (another replica may hold the lock while it makes the first). */

@@ -27,6 +27,7 @@ public final class AuthVerticle extends VerticleBase {
   private MessageConsumer<Buffer> api;
   private MessageConsumer<JsonObject> authorize;
   private AuthApi routes;
+  private long refreshTimer = -1;
 
   public AuthVerticle(AuthSettings settings, KeyManager keys, AclStore acl, DenyList denyList) {
     this.settings = settings;
@@ -40,11 +41,14 @@ public final class AuthVerticle extends VerticleBase {
     routes = new AuthApi(settings, keys, acl, denyList, vertx.eventBus());
     api = vertx.eventBus().consumer(Addresses.AUTH_API, this::onApi);
     authorize = vertx.eventBus().consumer(Addresses.AUTH, this::onAuthorize);
+    refreshTimer = vertx.setPeriodic(settings.refreshMillis(), t -> keys.refresh().onFailure(err ->
+        log.warn("could not refresh signing keys: {}", err.toString())));
     return Future.all(api.completion(), authorize.completion());
   }
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(refreshTimer);
     return Future.all(api.unregister(), authorize.unregister());
   }
 
