@@ -22,7 +22,10 @@ final class FuzzTarget {
     byte[] in = java.util.Arrays.copyOfRange(data, 1, data.length);
     switch (op % 8) {
       case 0 -> run(in, () -> reparse(YUpdates.merge(List.of(in))));
-      case 1 -> run(in, () -> reparse(YUpdates.merge(List.of(VALID, in, VALID))));
+      case 1 -> run(in, () -> {
+        reparse(YUpdates.merge(List.of(VALID, in, VALID)));
+        novelAndAdd(in);
+      });
       case 2 -> run(in, () -> reparse(YUpdates.diff(in, new byte[] {1, 1, 1})));
       case 3 -> run(in, () -> reparse(YUpdates.diff(VALID, in)));
       case 4 -> run(in, () -> StateVectors.decode(YUpdates.stateVector(in)));
@@ -30,6 +33,19 @@ final class FuzzTarget {
       case 6 -> run(in, () -> reparse(YUpdates.compact(List.of(VALID, in))));
       default -> run(in, () -> Lib0Any.read(new Lib0Reader(in)));
     }
+  }
+
+  /** The input through a {@link DocumentClock} of VALID: novel part (decodes again), add, twice. */
+  private static void novelAndAdd(byte[] in) {
+    DocumentClock c = DocumentClock.of(VALID);
+    for (int pass = 0; pass < 2; pass++) {
+      byte[] novel = c.novelPart(in);
+      if (novel != null) {
+        reparse(novel);
+        c.add(novel);
+      }
+    }
+    StateVectors.decode(c.stateVector());
   }
 
   private static void reparse(byte[] update) {
