@@ -67,6 +67,9 @@ public final class YjsDocument {
 
   /** The step 2 that answers a client's step 1: everything the client lacks. */
   public byte[] answerStep1(byte[] clientStateVector) {
+    if (clientStateVector.length == 1 && clientStateVector[0] == 0) {
+      return YMessage.syncStep2(state()); // a new client lacks everything: no diff to compute
+    }
     return YMessage.syncStep2(YUpdates.diff(state(), clientStateVector));
   }
 
