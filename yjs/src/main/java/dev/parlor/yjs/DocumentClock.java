@@ -42,24 +42,18 @@ public final class DocumentClock {
    * @throws YjsFormatException when {@code update} is not a valid v1 update
    */
   public byte[] novelPart(byte[] update) {
-    ParsedUpdate u = ParsedUpdate.parse(update);
-    boolean newStructs = false;
-    boolean droppedStructs = false;
-    for (Struct s : u.structs) {
-      if (s.kind == Struct.SKIP) {
-        continue;
+    // a first pass without keeping structs; the update is parsed again only to drop some of them
+    boolean[] news = new boolean[2]; // [0]: some struct is new, [1]: some struct is (partly) known
+    DeleteSet ds = ParsedUpdate.scan(update, s -> {
+      if (s.kind != Struct.SKIP) {
+        long known = clock(s.client);
+        news[0] |= s.end() > known;
+        news[1] |= s.clock < known;
       }
-      long known = clock(s.client);
-      if (s.end() > known) {
-        newStructs = true;
-      }
-      if (s.clock < known) {
-        droppedStructs = true;
-      }
-    }
+    });
     DeleteSet newDeletes = new DeleteSet();
     boolean droppedDeletes = false;
-    for (Map.Entry<Long, DeleteSet.Ranges> e : u.ds.clients.entrySet()) {
+    for (Map.Entry<Long, DeleteSet.Ranges> e : ds.clients.entrySet()) {
       DeleteSet.Ranges ranges = e.getValue();
       int before = ranges.size;
       ranges.sortAndMerge();
@@ -77,13 +71,13 @@ public final class DocumentClock {
         }
       }
     }
-    if (!newStructs && newDeletes.clients.isEmpty()) {
+    if (!news[0] && newDeletes.clients.isEmpty()) {
       return null;
     }
-    if (!droppedStructs && !droppedDeletes) {
+    if (!news[1] && !droppedDeletes) {
       return update.clone();
     }
-    return YUpdates.diff(u, this::clock, newDeletes, update.length);
+    return YUpdates.diff(ParsedUpdate.parse(update), this::clock, newDeletes, update.length);
   }
 
   /**
@@ -122,17 +116,19 @@ public final class DocumentClock {
    * @throws YjsFormatException when {@code update} is not a valid v1 update
    */
   public void add(byte[] update) {
-    ParsedUpdate u = ParsedUpdate.parse(update);
-    for (Struct s : u.structs) {
-      if (s.kind == Struct.SKIP) {
-        continue;
+    // new clocks are collected first: nothing of an update that fails to decode is taken
+    Map<Long, Long> advanced = new HashMap<>();
+    DeleteSet ds = ParsedUpdate.scan(update, s -> {
+      if (s.kind != Struct.SKIP) {
+        Long a = advanced.get(s.client);
+        long known = a != null ? a : clock(s.client);
+        if (s.clock <= known && s.end() > known) {
+          advanced.put(s.client, s.end());
+        }
       }
-      long known = clock(s.client);
-      if (s.clock <= known && s.end() > known) {
-        clocks.put(s.client, s.end());
-      }
-    }
-    for (Map.Entry<Long, DeleteSet.Ranges> e : u.ds.clients.entrySet()) {
+    });
+    clocks.putAll(advanced);
+    for (Map.Entry<Long, DeleteSet.Ranges> e : ds.clients.entrySet()) {
       DeleteSet.Ranges ranges = e.getValue();
       TreeMap<Long, Long> have = null;
       for (int i = 0; i < ranges.size; i++) {

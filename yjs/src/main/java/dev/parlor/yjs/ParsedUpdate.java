@@ -44,8 +44,9 @@ final class ParsedUpdate {
   /**
    * Decodes and validates a whole update like {@link #parse}, handing each struct to {@code visit}
    * without keeping it: the same Struct object is reused, so visitors must copy what they keep.
+   * Returns the delete set.
    */
-  static void scan(byte[] update, java.util.function.Consumer<Struct> visit) {
+  static DeleteSet scan(byte[] update, java.util.function.Consumer<Struct> visit) {
     Lib0Reader r = new Lib0Reader(update);
     long numClients = r.readVarUint();
     Struct s = new Struct();
@@ -62,10 +63,11 @@ final class ParsedUpdate {
         }
       }
     }
-    DeleteSet.read(r);
+    DeleteSet ds = DeleteSet.read(r);
     if (r.hasRemaining()) {
       throw new YjsFormatException("unexpected bytes after the delete set", r.pos());
     }
+    return ds;
   }
 
   /** Largest clock accepted: JavaScript numbers are exact up to 2^53. */
