@@ -14,6 +14,7 @@ public final class GatewayMetrics {
   public final Counter framesOut;
   public final Counter busMessagesIn;
   public final Timer joinLatency;
+  public final Counter reattached;
 
   public GatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -25,6 +26,8 @@ public final class GatewayMetrics {
         .register(registry);
     busMessagesIn = Counter.builder("parlor_gateway_bus_messages_in")
         .description("room output messages received over the event bus").register(registry);
+    reattached = Counter.builder("parlor_gateway_reattached")
+        .description("sockets moved to a room's new owner without disconnecting").register(registry);
     joinLatency = Timer.builder("parlor_gateway_join")
         .description("event-bus round trip of a join, room load included")
         .publishPercentiles(0.5, 0.99).register(registry);

@@ -64,6 +64,8 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     consumer = vertx.eventBus().consumer(address, this::onRoomOutput);
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    directory.onChange(() -> context.runOnContext(v -> reattach()));
     revocations = vertx.eventBus().consumer(Addresses.AUTH_REVOCATIONS, this::onRevocation);
     Router router = Router.router(vertx);
     // The APIs of auth-service and persistence-service, forwarded over the event bus.
@@ -165,7 +167,7 @@ public final class GatewayVerticle extends VerticleBase {
         return;
       }
       metrics.framesIn.increment();
-      vertx.eventBus().send(roomAddress, RoomEnvelope.frame(Op.FRAME, connId, roomKey, frame));
+      vertx.eventBus().send(socket.roomAddress(), RoomEnvelope.frame(Op.FRAME, connId, roomKey, frame));
     });
     ws.textMessageHandler(text ->
         closeSocket(socket, CloseCodes.MALFORMED, "text frames are not part of the y-websocket protocol"));
@@ -173,17 +175,51 @@ public final class GatewayVerticle extends VerticleBase {
         .log("socket error: {}", err.toString()));
     ws.closeHandler(v -> closed(socket));
 
+    join(socket);
+  }
+
+  /** Attaches a socket to its room at the socket's current room address. */
+  private void join(ClientSocket socket) {
     Timer.Sample sample = Timer.start();
-    Buffer join = RoomEnvelope.encode(Op.JOIN, connId, roomKey, address, grant.access().ordinal(), null);
-    vertx.eventBus().request(roomAddress, join, new DeliveryOptions().setSendTimeout(settings.joinTimeoutMillis()))
+    String roomKey = socket.room().key();
+    Buffer join = RoomEnvelope.encode(Op.JOIN, socket.connId(), roomKey, address, socket.grant().access().ordinal(),
+        null);
+    String target = socket.roomAddress();
+    vertx.eventBus().request(target, join, new DeliveryOptions().setSendTimeout(settings.joinTimeoutMillis()))
         .onComplete(ar -> {
           sample.stop(metrics.joinLatency);
-          if (ar.failed()) {
-            log.atWarn().addKeyValue("room", roomKey).addKeyValue("conn", connId)
+          if (ar.failed() && target.equals(socket.roomAddress())) {
+            log.atWarn().addKeyValue("room", roomKey).addKeyValue("conn", socket.connId())
                 .log("join failed: {}", ar.cause().getMessage());
             closeSocket(socket, CloseCodes.ROOM_UNAVAILABLE, "room unavailable, reconnect");
           }
         });
+  }
+
+  /**
+   * The set of room nodes changed: sockets whose room now belongs to another node leave the old
+   * owner and join the new one, staying connected; the new owner's sync step 1 resyncs them.
+   */
+  private void reattach() {
+    for (Map.Entry<String, Map<Long, ClientSocket>> room : socketsByRoom.entrySet()) {
+      String next = directory.addressFor(room.getKey());
+      boolean moving = false;
+      for (ClientSocket socket : room.getValue().values().toArray(new ClientSocket[0])) {
+        if (!moving && next != null && !next.equals(socket.roomAddress())) {
+          moving = true;
+          log.atInfo().addKeyValue("room", room.getKey()).addKeyValue("to", next).log("room moved; re-attaching sockets");
+        }
+        if (next == null) {
+          closeSocket(socket, CloseCodes.ROOM_UNAVAILABLE, "no room node is available, reconnect");
+        } else if (!next.equals(socket.roomAddress())) {
+          vertx.eventBus().send(socket.roomAddress(),
+              RoomEnvelope.frame(Op.LEAVE, socket.connId(), room.getKey(), null));
+          socket.moveTo(next);
+          metrics.reattached.increment();
+          join(socket);
+        }
+      }
+    }
   }
 
   private void closeSocket(ClientSocket socket, short code, String reason) {

@@ -1,6 +1,5 @@
 package dev.parlor.bench;
 
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpMethod;
@@ -38,7 +37,17 @@ public final class AdmissionBench {
     return def;
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      measure(args);
+    } catch (Throwable t) {
+      t.printStackTrace();
+      System.exit(1);
+    }
+    System.exit(0);
+  }
+
+  static void measure(String[] args) throws Exception {
     int port = Integer.parseInt(opt(args, "port", "8080"));
     boolean useToken = opt(args, "token", "on").equals("on");
     String appKey = opt(args, "app-key", "bench-key");
@@ -69,7 +78,6 @@ public final class AdmissionBench {
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxConnections(concurrency * 2).setConnectTimeout(10_000));
     Run run = new Run(vertx, client, port, tokens, rooms);
-    Promise<Void> done = Promise.promise();
     vertx.runOnContext(v -> {
       for (int i = 0; i < concurrency; i++) {
         run.next();
@@ -88,7 +96,10 @@ public final class AdmissionBench {
     long cpu1 = cpuTicks(serverPid);
     run.stop = true;
     double seconds = (t1 - t0) / 1e9;
-    long[] lat = run.latencies.stream().mapToLong(Long::longValue).toArray();
+    long[] lat;
+    synchronized (run.latencies) {
+      lat = run.latencies.stream().mapToLong(Long::longValue).toArray();
+    }
     Arrays.sort(lat);
     double cpuSeconds = (cpu1 - cpu0) / 100.0;
     JsonObject out = new JsonObject().put("label", label).put("concurrency", concurrency)
@@ -100,7 +111,6 @@ public final class AdmissionBench {
         .put("p99ms", lat.length == 0 ? 0 : round(lat[(int) (lat.length * 0.99)] / 1e6));
     System.out.println(out.encode());
     vertx.close().await(10, TimeUnit.SECONDS);
-    System.exit(0);
   }
 
   static double round(double v) {

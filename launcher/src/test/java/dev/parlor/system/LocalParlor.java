@@ -21,6 +21,8 @@ final class LocalParlor implements AutoCloseable {
   final TestCluster cluster = new TestCluster();
   final ClusterNode persistence;
   final RoomNodeDirectory directory;
+  final java.util.List<ClusterNode> roomNodes = new java.util.ArrayList<>();
+  private final Map<String, String> roomSettings;
   final int port;
 
   private LocalParlor(Path redisDir, int redisPort, int roomNodes, Map<String, String> extra) throws Exception {
@@ -31,14 +33,15 @@ final class LocalParlor implements AutoCloseable {
     common.putIfAbsent("PARLOR_DIRECTORY_REFRESH_MS", "200");
     persistence = cluster.start(common);
     TestCluster.await(PersistenceService.deploy(persistence));
-    RoomNodeDirectory first = null;
+    roomSettings = new HashMap<>(common);
+    roomSettings.putIfAbsent("PARLOR_ROOM_SHARDS", "2");
+    roomSettings.putIfAbsent("PARLOR_HANDOVER_MS", "1000");
     for (int i = 0; i < roomNodes; i++) {
-      Map<String, String> room = new HashMap<>(common);
-      room.putIfAbsent("PARLOR_ROOM_SHARDS", "2");
-      RoomNodeDirectory d = TestCluster.await(RoomService.deploy(cluster.start(room)));
-      first = first == null ? d : first;
+      addRoomNode();
     }
-    directory = first;
+    // The tests' own view of the room nodes, from a node that stays up.
+    directory = new RoomNodeDirectory(persistence);
+    TestCluster.await(directory.start(200));
     Map<String, String> gw = new HashMap<>(common);
     gw.putIfAbsent("PARLOR_ANONYMOUS", "true");
     gw.put("PARLOR_HTTP_PORT", "0");
@@ -60,6 +63,20 @@ final class LocalParlor implements AutoCloseable {
 
   static LocalParlor start(Path redisDir, int redisPort, int roomNodes, Map<String, String> extra) throws Exception {
     return new LocalParlor(redisDir, redisPort, roomNodes, extra);
+  }
+
+  /** Starts one more room node; returns its view of the room nodes. */
+  RoomNodeDirectory addRoomNode() throws Exception {
+    ClusterNode node = cluster.start(roomSettings);
+    roomNodes.add(node);
+    return TestCluster.await(RoomService.deploy(node));
+  }
+
+  /** Stops a room node the way SIGTERM does: withdraw, hand the rooms over, leave. */
+  void stopRoomNode(ClusterNode node) throws Exception {
+    roomNodes.remove(node);
+    cluster.nodes().remove(node);
+    TestCluster.await(node.close());
   }
 
   /** Kills Redis without warning (its last second of writes may be lost, as appendfsync everysec allows). */

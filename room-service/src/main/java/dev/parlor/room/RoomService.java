@@ -32,6 +32,14 @@ public final class RoomService {
           new RoomShardVerticle(node.nodeId(), i, stores, metrics, idleMillis, maxTail)));
     }
     RoomNodeDirectory directory = new RoomNodeDirectory(node);
+    long handover = config.longValue("PARLOR_HANDOVER_MS", 2000, 0, 600_000);
+    // A graceful stop withdraws the node first; gateways then move its rooms' sockets to the new
+    // owners (who claim the rooms, fencing this node out) before the shards go.
+    node.onStop(() -> directory.withdraw().compose(v -> {
+      io.vertx.core.Promise<Void> waited = io.vertx.core.Promise.promise();
+      node.vertx().setTimer(Math.max(1, handover), id -> waited.complete());
+      return waited.future();
+    }));
     return Future.all(deployed)
         .compose(v -> directory.start(config.longValue("PARLOR_DIRECTORY_REFRESH_MS", 1000, 50, 60_000)))
         .compose(v -> directory.announce(shards))

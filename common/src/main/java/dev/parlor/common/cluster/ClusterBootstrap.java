@@ -39,7 +39,8 @@ public final class ClusterBootstrap {
           health.register("cluster", promise -> promise.complete(
               cm.isActive() && cm.getHazelcastInstance().getLifecycleService().isRunning()
                   ? Status.OK() : Status.KO()));
-          return new ClusterNode(vertx, cm, config, Telemetry.registry(), health);
+          return new ClusterNode(vertx, cm, config, Telemetry.registry(), health,
+              new java.util.concurrent.CopyOnWriteArrayList<>());
         });
   }
 

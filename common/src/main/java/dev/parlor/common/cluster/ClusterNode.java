@@ -12,13 +12,24 @@ import dev.parlor.common.config.ParlorConfig;
  * registry and health checks that every service in the process adds to.
  */
 public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager, ParlorConfig config,
-                          PrometheusMeterRegistry metrics, HealthChecks health) {
+                          PrometheusMeterRegistry metrics, HealthChecks health,
+                          java.util.List<java.util.function.Supplier<Future<?>>> beforeStop) {
 
   public String nodeId() {
     return clusterManager.getNodeId();
   }
 
+  /** Work to do, in order, before the services stop (a room node hands its rooms over). */
+  public void onStop(java.util.function.Supplier<Future<?>> step) {
+    beforeStop.add(step);
+  }
+
+  /** Runs the stop steps, then closes Vert.x (undeploying every verticle) and leaves the cluster. */
   public Future<Void> close() {
-    return vertx.close();
+    Future<?> chain = Future.succeededFuture();
+    for (var step : beforeStop) {
+      chain = chain.transform(ar -> step.get());
+    }
+    return chain.transform(ar -> vertx.close());
   }
 }

@@ -25,6 +25,7 @@ public final class RoomNodeDirectory {
   private volatile Map<String, Integer> shardsByNode = Map.of();
   private AsyncMap<String, String> announcements;
   private long timer = -1;
+  private final java.util.List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public RoomNodeDirectory(ClusterNode node) {
     this.node = node;
@@ -80,12 +81,19 @@ public final class RoomNodeDirectory {
           next.put(id, new JsonObject(json).getInteger("shards", 1));
         }
       });
-      if (!next.equals(shardsByNode)) {
-        log.atInfo().addKeyValue("roomNodes", next.keySet()).log("room nodes changed");
-      }
+      boolean changed = !next.equals(shardsByNode);
       shardsByNode = Map.copyOf(next);
+      if (changed) {
+        log.atInfo().addKeyValue("roomNodes", next.keySet()).log("room nodes changed");
+        listeners.forEach(Runnable::run);
+      }
       return null;
     });
+  }
+
+  /** Runs after every change of the set of room nodes (on the directory's context). */
+  public void onChange(Runnable listener) {
+    listeners.add(listener);
   }
 
   public List<String> roomNodes() {

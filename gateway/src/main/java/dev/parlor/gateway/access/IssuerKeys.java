@@ -8,8 +8,10 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -30,11 +32,12 @@ final class IssuerKeys {
   private final Supplier<Future<JsonObject>> fetch;
   private final JWTOptions options;
   private final long minRefetchNanos;
-  private volatile Snapshot snapshot = new Snapshot(Set.of(), null);
+  private volatile Snapshot snapshot = new Snapshot(Set.of(), null, Map.of());
   private Future<Snapshot> inFlight;
   private long lastFetchNanos = System.nanoTime() - (1L << 60);
 
-  record Snapshot(Set<String> kids, JWTAuth auth) {
+  /** The keys of one JWKS: their kids, a vertx-auth-jwt verifier of all, and fast verifiers by kid. */
+  record Snapshot(Set<String> kids, JWTAuth auth, Map<String, FastSignatures.Verifier> fast) {
     boolean has(String kid) {
       return auth != null && (kid == null ? !kids.isEmpty() : kids.contains(kid));
     }
@@ -49,13 +52,13 @@ final class IssuerKeys {
     this.minRefetchNanos = minRefetchMillis * 1_000_000L;
   }
 
-  /** The verifier that knows this kid (null kid: any key), fetching the JWKS again if needed; null if none. */
-  Future<JWTAuth> verifierFor(String kid) {
+  /** Keys that know this kid (null kid: any key), fetching the JWKS again if needed; null if none. */
+  Future<Snapshot> keysFor(String kid) {
     Snapshot s = snapshot;
     if (s.has(kid)) {
-      return Future.succeededFuture(s.auth());
+      return Future.succeededFuture(s);
     }
-    return refetch(false).map(n -> n.has(kid) ? n.auth() : null);
+    return refetch(false).map(n -> n.has(kid) ? n : null);
   }
 
   /** Fetches the JWKS unless one was fetched within the minimum interval (force: always). */
@@ -85,15 +88,20 @@ final class IssuerKeys {
     JsonArray keys = jwks.getJsonArray("keys", new JsonArray());
     List<JsonObject> usable = new ArrayList<>();
     Set<String> kids = new HashSet<>();
+    Map<String, FastSignatures.Verifier> fast = new HashMap<>();
     for (Object o : keys) {
       if (o instanceof JsonObject k && ASYMMETRIC_KTY.contains(k.getString("kty"))
           && (k.getString("use") == null || "sig".equals(k.getString("use")))) {
         usable.add(k);
         kids.add(k.getString("kid", ""));
+        FastSignatures.Verifier v = FastSignatures.forJwk(k);
+        if (v != null && k.getString("kid") != null) {
+          fast.put(k.getString("kid"), v);
+        }
       }
     }
     JWTAuth auth = JWTAuth.create(vertx, new JWTAuthOptions().setJWTOptions(options).setJwks(usable));
-    Snapshot s = new Snapshot(Set.copyOf(kids), auth);
+    Snapshot s = new Snapshot(Set.copyOf(kids), auth, Map.copyOf(fast));
     if (!kids.equals(snapshot.kids())) {
       log.atInfo().addKeyValue("issuer", issuer).addKeyValue("kids", kids).log("JWKS loaded");
     }

@@ -71,7 +71,8 @@ public final class TokenGate implements AccessGate {
     List<IssuerKeys> keys = new java.util.ArrayList<>();
     IssuerKeys local = new IssuerKeys(vertx, settings.issuer(), () -> localJwks(vertx, settings.authorizeTimeoutMillis()),
         jwtOptions(settings.issuer(), settings.audience(), settings.leewaySeconds()), settings.jwksMinRefetchMillis());
-    issuers.put(settings.issuer(), new TokenVerifier.Issuer(settings.issuer(), true, Set.of("ES256", "EdDSA"), local));
+    issuers.put(settings.issuer(), new TokenVerifier.Issuer(settings.issuer(), settings.audience(), true,
+        Set.of("ES256", "EdDSA"), local));
     keys.add(local);
     WebClient http = settings.externalIssuers().isEmpty() ? null
         : WebClient.create(vertx, new WebClientOptions().setUserAgent("parlor-gateway").setFollowRedirects(false));
@@ -81,10 +82,11 @@ public final class TokenGate implements AccessGate {
           .compose(resp -> resp.statusCode() == 200 ? Future.succeededFuture(resp.bodyAsJsonObject())
               : Future.failedFuture("JWKS answered " + resp.statusCode())),
           jwtOptions(ext.issuer(), ext.audience(), settings.leewaySeconds()), settings.jwksMinRefetchMillis());
-      issuers.put(ext.issuer(), new TokenVerifier.Issuer(ext.issuer(), false, Set.copyOf(ext.algorithms()), k));
+      issuers.put(ext.issuer(), new TokenVerifier.Issuer(ext.issuer(), ext.audience(), false,
+          Set.copyOf(ext.algorithms()), k));
       keys.add(k);
     }
-    TokenGate gate = new TokenGate(vertx, settings, new TokenVerifier(issuers, settings.maxTokenBytes()), keys);
+    TokenGate gate = new TokenGate(vertx, settings, new TokenVerifier(issuers, settings.maxTokenBytes(), settings.leewaySeconds()), keys);
     gate.start();
     return gate;
   }

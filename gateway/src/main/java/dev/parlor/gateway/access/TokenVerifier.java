@@ -11,7 +11,9 @@ import java.util.Set;
 /**
  * Verifies a JWT locally against its issuer's cached keys: size, shape, an asymmetric algorithm
  * the issuer is configured for (never none, never HS*), a known kid, the signature, issuer,
- * audience, exp, nbf and iat with the leeway (vertx-auth-jwt does signature and claims).
+ * audience, exp, nbf and iat with the leeway. ES256 and Ed25519 signatures are checked with
+ * {@link FastSignatures} and claims with {@link Claims}; other key types of external issuers (RSA)
+ * go through vertx-auth-jwt, which checks both.
  * Every refusal is an {@link AccessDenied} 401; an issuer whose keys cannot be fetched fails the
  * future with another exception (the gateway answers 503).
  */
@@ -20,7 +22,7 @@ public final class TokenVerifier {
       "ES256", "ES384", "ES512", "EdDSA");
 
   /** An accepted issuer: parlor's own (grants in the token count) or an external identity provider. */
-  record Issuer(String name, boolean local, Set<String> algorithms, IssuerKeys keys) {
+  record Issuer(String name, String audience, boolean local, Set<String> algorithms, IssuerKeys keys) {
   }
 
   /** The claims of a verified token, and whether parlor's own auth-service issued it. */
@@ -36,10 +38,12 @@ public final class TokenVerifier {
 
   private final Map<String, Issuer> issuers;
   private final int maxTokenBytes;
+  private final long leewaySeconds;
 
-  TokenVerifier(Map<String, Issuer> issuers, int maxTokenBytes) {
+  TokenVerifier(Map<String, Issuer> issuers, int maxTokenBytes, long leewaySeconds) {
     this.issuers = Map.copyOf(issuers);
     this.maxTokenBytes = maxTokenBytes;
+    this.leewaySeconds = leewaySeconds;
   }
 
   public Future<Verified> verify(String token) {
@@ -86,13 +90,37 @@ public final class TokenVerifier {
     if (!(payload.getValue("sub") instanceof String sub) || sub.isEmpty()) {
       return denied("no subject");
     }
-    return issuer.keys().verifierFor(kid).compose(auth -> {
-      if (auth == null) {
+    return issuer.keys().keysFor(kid).compose(keys -> {
+      if (keys == null) {
         return denied("unknown key id");
       }
-      return auth.authenticate(new TokenCredentials(token))
+      FastSignatures.Verifier fast = kid == null ? null : keys.fast().get(kid);
+      if (fast != null) {
+        if (!fast.alg().equals(alg)) {
+          return denied("algorithm does not match the key");
+        }
+        byte[] signature;
+        try {
+          signature = Base64.getUrlDecoder().decode(parts[2]);
+        } catch (IllegalArgumentException e) {
+          return denied("signature is not base64url");
+        }
+        byte[] signingInput = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
+        if (!fast.verify(signingInput, signature)) {
+          return denied("signature verification failed");
+        }
+        String problem = Claims.problem(payload, issuer.name(), issuer.audience(), leewaySeconds,
+            System.currentTimeMillis() / 1000);
+        return problem == null ? Future.succeededFuture(new Verified(payload, issuer.local())) : denied(problem);
+      }
+      if (issuer.local()) {
+        return denied("unknown key id"); // parlor's own keys are always EC or Ed25519 with a kid
+      }
+      // Other key types of external issuers (RSA, PS, larger curves): vertx-auth-jwt.
+      return keys.auth().authenticate(new TokenCredentials(token))
           .<Verified>transform(ar -> ar.succeeded()
-              ? Future.succeededFuture(new Verified(ar.result().attributes().getJsonObject("accessToken"), issuer.local()))
+              ? Future.succeededFuture(new Verified(ar.result().attributes().getJsonObject("accessToken"),
+                  issuer.local()))
               : denied("token rejected: " + ar.cause().getMessage()));
     });
   }

@@ -14,7 +14,7 @@ public final class ClientSocket {
   private final RoomRef room;
   private final ServerWebSocket ws;
   private final long maxPendingBytes;
-  private final String roomAddress;
+  private String roomAddress;
   private final Grant grant;
   private long pendingBytes;
   private boolean closed;
@@ -44,6 +44,11 @@ public final class ClientSocket {
 
   public String roomAddress() {
     return roomAddress;
+  }
+
+  /** The room now lives elsewhere: frames go to the new address from now on. */
+  public void moveTo(String address) {
+    this.roomAddress = address;
   }
 
   public boolean isClosed() {

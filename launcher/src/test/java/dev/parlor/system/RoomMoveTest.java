@@ -1,0 +1,97 @@
+package dev.parlor.system;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parlor.common.cluster.ClusterNode;
+import dev.parlor.common.placement.RoomPlacement;
+import dev.parlor.yjs.YUpdates;
+import dev.parlor.yjs.protocol.YMessage;
+import dev.parlor.yjs.protocol.YMessage.Kind;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rooms move when room nodes leave gracefully or join: clients stay connected to their gateway,
+ * are re-attached to the new owner, and nothing they were sent is lost.
+ */
+class RoomMoveTest {
+  record Pair(String room, RoomClient a, RoomClient b, List<byte[]> sent) {
+  }
+
+  private static Pair open(Vertx clients, LocalParlor parlor, String room) throws Exception {
+    RoomClient a = RoomClient.connect(clients, parlor.port, "/parties/yjs/" + room);
+    RoomClient b = RoomClient.connect(clients, parlor.port, "/parties/yjs/" + room);
+    a.await(Kind.SYNC_STEP1, 5000);
+    b.await(Kind.SYNC_STEP1, 5000);
+    return new Pair(room, a, b, new ArrayList<>());
+  }
+
+  private static void exchange(Pair p, long client) throws Exception {
+    byte[] u = TestUpdates.insertText(client, p.room() + "#" + client);
+    p.sent().add(u);
+    p.a().send(YMessage.syncUpdate(u));
+    assertArrayEquals(u, p.b().await(m -> m.kind() == Kind.SYNC_UPDATE, 10_000, "update in " + p.room()).payload());
+  }
+
+  private static void assertStoredAndConnected(Vertx clients, LocalParlor parlor, Pair p) throws Exception {
+    assertFalse(p.a().closeCode.isDone(), "client a of " + p.room() + " stayed connected");
+    assertFalse(p.b().closeCode.isDone(), "client b of " + p.room() + " stayed connected");
+    RoomClient late = RoomClient.connect(clients, parlor.port, "/parties/yjs/" + p.room());
+    late.await(Kind.SYNC_STEP1, 5000);
+    late.send(YMessage.syncStep1(YUpdates.emptyStateVector()));
+    byte[] state = late.await(Kind.SYNC_STEP2, 5000).payload();
+    assertArrayEquals(YUpdates.stateVector(YUpdates.merge(p.sent())), YUpdates.stateVector(state),
+        "every update of " + p.room() + " is in the new owner's document");
+    late.ws.close();
+  }
+
+  @Test
+  void roomsMoveOnGracefulLeaveAndOnJoinWithoutDroppingClients() throws Exception {
+    Vertx clients = Vertx.vertx();
+    try (LocalParlor parlor = LocalParlor.start(Files.createTempDirectory("parlor-redis"), 2, Map.of())) {
+      List<Pair> pairs = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        pairs.add(open(clients, parlor, "move-" + i));
+      }
+      long client = 1;
+      for (Pair p : pairs) {
+        exchange(p, client++);
+      }
+      ClusterNode leaving = parlor.roomNodes.get(0);
+      List<String> before = parlor.directory.roomNodes();
+      long moved = pairs.stream().filter(p -> leaving.nodeId().equals(RoomPlacement.owner("yjs/" + p.room(), before)))
+          .count();
+      assertTrue(moved > 0 && moved < pairs.size(), "the rooms are spread over both nodes: " + moved);
+      parlor.stopRoomNode(leaving);
+      for (Pair p : pairs) {
+        exchange(p, client++);
+      }
+      for (Pair p : pairs) {
+        assertStoredAndConnected(clients, parlor, p);
+      }
+      // A node joins: the rooms that now hash to it move to it.
+      parlor.addRoomNode();
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (parlor.roomNodes.size() > parlor.directory.roomNodes().size() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(100);
+      }
+      Thread.sleep(1500);
+      for (Pair p : pairs) {
+        exchange(p, client++);
+      }
+      for (Pair p : pairs) {
+        assertStoredAndConnected(clients, parlor, p);
+      }
+      assertEquals(2, parlor.directory.roomNodes().size());
+    } finally {
+      clients.close().await();
+    }
+  }
+}
