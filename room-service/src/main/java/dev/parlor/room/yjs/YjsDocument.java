@@ -1,5 +1,6 @@
 package dev.parlor.room.yjs;
 
+import dev.parlor.yjs.DocumentClock;
 import dev.parlor.yjs.YUpdates;
 import dev.parlor.yjs.YjsFormatException;
 import dev.parlor.yjs.protocol.YMessage;
@@ -10,6 +11,8 @@ import java.util.List;
  * A room's document: a merged base plus a short tail of recent updates. Appending is O(1); the tail
  * is folded into the base when it grows (off the event loop, see {@link #mergeJob()}) or when a
  * joining client needs the whole state, so answering a sync step 1 stays cheap as updates pile up.
+ * A {@link DocumentClock} beside it knows what the document holds, so each incoming update is
+ * reduced to what is new in time proportional to the update, not the document.
  */
 public final class YjsDocument {
   private final int maxTail;
@@ -17,17 +20,22 @@ public final class YjsDocument {
   private final List<byte[]> tail = new ArrayList<>();
   private long tailBytes;
   private long generation;
-  private byte[] stateVector;
+  private DocumentClock clock;
 
   /** Builds the document from stored updates (merging them: call off the event loop when large). */
   public YjsDocument(List<byte[]> stored, int maxTail) {
     this.maxTail = maxTail;
     this.base = stored.isEmpty() ? YUpdates.emptyUpdate() : YUpdates.merge(stored);
+    this.clock = DocumentClock.of(base);
   }
 
-  /** Throws {@link YjsFormatException} unless the bytes are a complete, decodable Yjs update. */
-  public static void validate(byte[] update) {
-    YUpdates.stateVector(update);
+  /**
+   * What of this update the document lacks (structs it has dropped, delete ranges it has left
+   * out), or null when it adds nothing: a reconnecting client's whole state costs nothing to
+   * store or relay. Throws {@link YjsFormatException} for bytes that are not a Yjs update.
+   */
+  public byte[] novelPart(byte[] update) {
+    return clock.novelPart(update);
   }
 
   public static boolean isEmptyUpdate(byte[] update) {
@@ -40,7 +48,7 @@ public final class YjsDocument {
     }
     tail.add(update);
     tailBytes += update.length;
-    stateVector = null;
+    clock.add(update);
   }
 
   /** The whole document as one update, folding the tail in first if there is one. */
@@ -59,10 +67,7 @@ public final class YjsDocument {
 
   /** The state vector announced in the room's own sync step 1. */
   public byte[] stateVector() {
-    if (stateVector == null) {
-      stateVector = YUpdates.stateVector(state());
-    }
-    return stateVector;
+    return clock.stateVector();
   }
 
   /** The step 2 that answers a client's step 1: everything the client lacks. */
@@ -84,8 +89,12 @@ public final class YjsDocument {
     return new MergeJob(List.copyOf(inputs), tail.size(), generation);
   }
 
+  /** A finished background fold: the merged base and a clock rebuilt from it (forgets stale gaps). */
+  public record Merged(byte[] base, DocumentClock clock) {
+  }
+
   /** Installs a finished merge unless the document was folded some other way meanwhile. */
-  public boolean completeMerge(MergeJob job, byte[] merged) {
+  public boolean completeMerge(MergeJob job, Merged merged) {
     if (job.generation() != generation) {
       return false;
     }
@@ -93,15 +102,18 @@ public final class YjsDocument {
       tailBytes -= tail.get(0).length;
       tail.remove(0);
     }
-    base = merged;
+    base = merged.base();
+    clock = merged.clock();
+    tail.forEach(clock::add); // updates that arrived during the fold
     generation++;
     return true;
   }
 
   /** Inputs of a background merge: base first, then tailCount tail updates. */
   public record MergeJob(List<byte[]> inputs, int tailCount, long generation) {
-    public byte[] run() {
-      return YUpdates.merge(inputs);
+    public Merged run() {
+      byte[] merged = YUpdates.merge(inputs);
+      return new Merged(merged, DocumentClock.of(merged));
     }
   }
 

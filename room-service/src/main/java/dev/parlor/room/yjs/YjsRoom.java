@@ -107,17 +107,22 @@ public final class YjsRoom {
       out.send(connId, YMessage.permissionDenied("read-only access: updates are not accepted"));
       return;
     }
+    byte[] novel;
     try {
-      YjsDocument.validate(update);
+      novel = doc.novelPart(update);
     } catch (YjsFormatException e) {
       reject(connId, "invalid Yjs update: " + e.getMessage());
       return;
     }
+    if (novel == null) {
+      return; // the room has all of it already (a reconnecting client's state): nothing to store or relay
+    }
     // Other clients see only what is stored: broadcast after the append is acknowledged.
-    byte[] relay = msg.kind() == YMessage.Kind.SYNC_UPDATE ? frame : YMessage.syncUpdate(update);
-    store.append(roomKey, update).onComplete(ar -> {
+    byte[] relay = msg.kind() == YMessage.Kind.SYNC_UPDATE && java.util.Arrays.equals(novel, update)
+        ? frame : YMessage.syncUpdate(novel);
+    store.append(roomKey, novel).onComplete(ar -> {
       if (ar.succeeded()) {
-        doc.apply(update);
+        doc.apply(novel);
         out.broadcast(connId, relay);
         out.documentChanged();
       } else if (ar.cause() instanceof StaleOwnerException) {

@@ -51,7 +51,23 @@ class YjsDocumentTest {
 
   @Test
   void invalidUpdatesAreRecognised() {
-    assertThrows(YjsFormatException.class, () -> YjsDocument.validate(new byte[] {1, 1, 7}));
-    YjsDocument.validate(insert(9, "fine"));
+    YjsDocument doc = new YjsDocument(List.of(), 4);
+    assertThrows(YjsFormatException.class, () -> doc.novelPart(new byte[] {1, 1, 7}));
+    assertNotNull(doc.novelPart(insert(9, "fine")));
+  }
+
+  @Test
+  void whatTheDocumentHoldsIsNotNovel() {
+    byte[] a = insert(1, "a");
+    byte[] b = insert(2, "b");
+    YjsDocument doc = new YjsDocument(List.of(a), 4);
+    assertNull(doc.novelPart(a));
+    assertNull(doc.novelPart(YUpdates.merge(List.of(a))), "a reconnecting client's state adds nothing");
+    byte[] both = YUpdates.merge(List.of(a, b));
+    byte[] novel = doc.novelPart(both);
+    assertArrayEquals(YUpdates.stateVector(b), YUpdates.stateVector(novel), "only b is new");
+    doc.apply(novel);
+    assertNull(doc.novelPart(both));
+    assertArrayEquals(YUpdates.stateVector(both), doc.stateVector());
   }
 }

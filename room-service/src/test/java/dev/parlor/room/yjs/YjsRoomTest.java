@@ -138,6 +138,23 @@ class YjsRoomTest {
   }
 
   @Test
+  void aResentUpdateIsNeitherStoredNorRelayedAgain() {
+    room.join(1, Access.WRITE);
+    room.join(2, Access.WRITE);
+    room.message(1, YMessage.syncUpdate(HI));
+    out.sent.clear();
+    room.message(2, YMessage.syncStep2(YUpdates.merge(List.of(HI)))); // a reconnect's full state
+    room.message(1, YMessage.syncUpdate(HI));
+    assertEquals(1, stored().size());
+    assertEquals(0, out.of("broadcast").size());
+    room.message(2, YMessage.syncStep2(YUpdates.merge(List.of(HI, BANG))));
+    assertEquals(2, stored().size());
+    assertArrayEquals(YUpdates.stateVector(YUpdates.merge(List.of(HI, BANG))),
+        YUpdates.stateVector(YUpdates.merge(stored())), "only the new part is stored");
+    assertEquals(1, out.of("broadcast").size());
+  }
+
+  @Test
   void anUpdateThatCannotBeStoredIsNeverBroadcast() {
     RoomStore failing = new RoomStore() {
       @Override
