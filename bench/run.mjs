@@ -10,6 +10,7 @@
 //      BENCH_RAMP      rates per client for the ramp, e.g. 2,4,8,16,32 ('' to skip)
 //      BENCH_OUT       directory for the raw JSON and the report (default: a temp dir)
 //      SERVER_CPU / GEN_CPU  cores for server and generator (default 0 and 1)
+//      BENCH_NICE      niceness for servers and generator (e.g. -10, as root) on a shared machine
 
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -75,7 +76,12 @@ async function waitQuiet () {
 
 async function withServer (target, fn) {
   await waitQuiet()
+  // BENCH_NICE is applied by run.sh to this process; servers and the generator inherit it
   const server = await startServer({ target: serverTarget(target), prefix: ['taskset', '-c', SERVER_CPU] })
+  if (process.env.BENCH_NICE) {
+    // the server runs in a session (autogroup) of its own: give that group the same niceness
+    try { fs.writeFileSync(`/proc/${server.pid}/autogroup`, process.env.BENCH_NICE) } catch (err) { log(`autogroup: ${err.message}`) }
+  }
   log(`${target} ready in ${server.startupMs} ms (pid ${server.pid}, port ${server.httpPort})`)
   try {
     return await fn(server)

@@ -15,4 +15,15 @@ if [[ ",${BENCH_TARGETS:-parlor,reference}," == *",parlor,"* ]] && [ -z "${PARLO
   mvn -q -DskipTests package
 fi
 ulimit -n 65536 2>/dev/null || true
-exec taskset -c "${GEN_CPU:-1}" node bench/run.mjs "$@"
+nice=()
+if [ -n "${BENCH_NICE:-}" ]; then
+  # With the kernel's autogroup scheduling, niceness counts only within a session: run in a
+  # session of our own and give that session's group the niceness (servers get theirs in run.mjs).
+  if [ -z "${BENCH_OWN_SESSION:-}" ]; then
+    export BENCH_OWN_SESSION=1
+    exec setsid --wait bash "$0" "$@"
+  fi
+  echo "$BENCH_NICE" > /proc/self/autogroup 2>/dev/null || echo "could not set the autogroup's niceness" >&2
+  nice=(nice -n "$BENCH_NICE")
+fi
+exec "${nice[@]}" taskset -c "${GEN_CPU:-1}" node bench/run.mjs "$@"
