@@ -30,6 +30,10 @@ public final class GatewayService {
             verticles.add(g);
             deployed.add(node.vertx().deployVerticle(g));
           }
+          // On SIGTERM the gateway goes first: its sockets close with 1001 (going away) before any
+          // room moves, so clients reconnect elsewhere instead of being re-attached here.
+          node.onStop(() -> Future.join(deployed.stream()
+              .map(d -> d.compose(id -> node.vertx().undeploy(id))).toList()));
           return Future.all(deployed);
         })
         .map(v -> verticles);

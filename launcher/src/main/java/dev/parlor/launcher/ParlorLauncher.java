@@ -50,6 +50,10 @@ public final class ParlorLauncher {
     ParlorConfig config;
     try {
       config = ParlorConfig.fromEnvironment().withDefaults(LOCAL_DEFAULTS);
+      if (service.equals("all") && !config.has("PARLOR_CLUSTER_NAME")) {
+        // Everything runs in this JVM: never merge with another local Parlor on the same machine.
+        config = config.with("PARLOR_CLUSTER_NAME", "parlor-local-" + ProcessHandle.current().pid());
+      }
     } catch (ParlorConfig.ConfigException e) {
       System.err.println("parlor: " + e.getMessage());
       System.exit(2);

@@ -19,15 +19,19 @@ public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager, P
     return clusterManager.getNodeId();
   }
 
-  /** Work to do, in order, before the services stop (a room node hands its rooms over). */
+  /**
+   * Work to do before the services stop, run last-registered first: the service deployed last (the
+   * gateway, facing clients) stops first.
+   */
   public void onStop(java.util.function.Supplier<Future<?>> step) {
     beforeStop.add(step);
   }
 
-  /** Runs the stop steps, then closes Vert.x (undeploying every verticle) and leaves the cluster. */
+  /** Runs the stop steps (last registered first), then closes Vert.x (undeploying every verticle) and leaves the cluster. */
   public Future<Void> close() {
     Future<?> chain = Future.succeededFuture();
-    for (var step : beforeStop) {
+    for (int i = beforeStop.size() - 1; i >= 0; i--) {
+      var step = beforeStop.get(i);
       chain = chain.transform(ar -> step.get());
     }
     return chain.transform(ar -> vertx.close());

@@ -50,11 +50,18 @@ public final class ServiceRunner {
 
   public static Future<ClusterNode> start(ParlorConfig config, Function<ClusterNode, Future<?>> deploy) {
     return ClusterBootstrap.start(config).compose(node -> {
+      // Ready only once every service of this process is deployed (the public port is open).
+      java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+      node.health().register("services", p -> p.complete(started.get()
+          ? io.vertx.ext.healthchecks.Status.OK() : io.vertx.ext.healthchecks.Status.KO()));
       ManagementServer management = new ManagementServer(
           config.port("PARLOR_MANAGEMENT_PORT", 9090), node.health(), node.metrics());
       return node.vertx().deployVerticle(management)
           .compose(id -> deploy.apply(node))
-          .map(node)
+          .map(v -> {
+            started.set(true);
+            return node;
+          })
           .recover(err -> node.close().transform(v -> Future.failedFuture(err)));
     });
   }

@@ -27,11 +27,26 @@ public final class LocalRedis implements AutoCloseable {
     this.dataDir = dataDir;
   }
 
-  /** Starts redis-server on the given port (0 picks a free one) keeping its files in dataDir. */
+  /**
+   * Starts redis-server on the given port (0 picks a free one) keeping its files in dataDir. With
+   * port 0 a lost race for the free port (another process took it first) is retried.
+   */
   public static LocalRedis start(Path dataDir, int port, String appendFsync, List<String> extraArgs)
       throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(dataDir, port == 0 ? freePort() : port, appendFsync, extraArgs);
+      } catch (IOException e) {
+        if (port != 0 || attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static LocalRedis startOnce(Path dataDir, int chosen, String appendFsync, List<String> extraArgs)
+      throws IOException {
     Files.createDirectories(dataDir);
-    int chosen = port == 0 ? freePort() : port;
     List<String> cmd = new ArrayList<>(List.of(findBinary().toString(),
         "--port", String.valueOf(chosen), "--bind", "127.0.0.1", "--dir", dataDir.toAbsolutePath().toString(),
         "--appendonly", "yes", "--appendfsync", appendFsync, "--save", "",
@@ -85,15 +100,44 @@ public final class LocalRedis implements AutoCloseable {
         throw new IOException("redis-server exited with " + process.exitValue() + "; see "
             + dataDir.resolve("redis.out") + " and " + dataDir.resolve("redis.log"));
       }
+      long pid;
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
+        s.setSoTimeout(2000);
+        pid = serverPid(s);
       } catch (IOException notYet) {
         sleep(50);
+        continue;
       }
+      if (pid != process.pid()) {
+        // Someone else's Redis answers on this port: ours could not bind it.
+        process.destroyForcibly();
+        throw new IOException("port " + port + " is taken by another Redis (pid " + pid + ")");
+      }
+      return;
     }
     process.destroyForcibly();
     throw new IOException("redis-server did not listen on port " + port + " within 15 s");
+  }
+
+  /** The process id the Redis listening on this socket reports (INFO server). */
+  private static long serverPid(Socket s) throws IOException {
+    s.getOutputStream().write("*2\r\n$4\r\nINFO\r\n$6\r\nserver\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    java.io.InputStream in = s.getInputStream();
+    StringBuilder text = new StringBuilder();
+    byte[] buf = new byte[4096];
+    int n;
+    while ((n = in.read(buf)) > 0) {
+      text.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII));
+      int at = text.indexOf("process_id:");
+      if (at >= 0) {
+        int end = text.indexOf("\r\n", at);
+        if (end > 0) {
+          return Long.parseLong(text.substring(at + "process_id:".length(), end).trim());
+        }
+      }
+    }
+    throw new IOException("no INFO reply");
   }
 
   private static void sleep(long ms) {

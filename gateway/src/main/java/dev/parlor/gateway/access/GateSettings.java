@@ -11,7 +11,8 @@ public record GateSettings(String issuer, String audience, int leewaySeconds, in
                            List<String> allowedOrigins, long aclCacheMillis, long jwksMinRefetchMillis,
                            long jwksRefreshMillis, long denyListSyncMillis, long authorizeTimeoutMillis,
                            double addressRate, double addressBurst, double userRate, double userBurst,
-                           boolean trustForwardedFor, List<ExternalIssuer> externalIssuers) {
+                           boolean trustForwardedFor, List<ExternalIssuer> externalIssuers,
+                           int verifiedCacheEntries) {
 
   /** An identity provider whose tokens prove who the user is; access then comes from the ACL. */
   public record ExternalIssuer(String issuer, String audience, String jwksUrl, List<String> algorithms) {
@@ -34,7 +35,8 @@ public record GateSettings(String issuer, String audience, int leewaySeconds, in
         c.longValue("PARLOR_RATE_LIMIT_USER_PER_SECOND", 10, 0, 1_000_000),
         c.longValue("PARLOR_RATE_LIMIT_USER_BURST", 20, 1, 1_000_000),
         c.bool("PARLOR_TRUST_FORWARDED_FOR", false),
-        externalIssuers(c.string("PARLOR_AUTH_ISSUERS", "")));
+        externalIssuers(c.string("PARLOR_AUTH_ISSUERS", "")),
+        c.integer("PARLOR_AUTH_VERIFIED_CACHE_SIZE", 20_000));
   }
 
   /** PARLOR_AUTH_ISSUERS: a JSON array of {issuer, audience, jwksUrl, algorithms?}. */

@@ -35,6 +35,7 @@ final class IssuerKeys {
   private volatile Snapshot snapshot = new Snapshot(Set.of(), null, Map.of());
   private Future<Snapshot> inFlight;
   private long lastFetchNanos = System.nanoTime() - (1L << 60);
+  private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** The keys of one JWKS: their kids, a vertx-auth-jwt verifier of all, and fast verifiers by kid. */
   record Snapshot(Set<String> kids, JWTAuth auth, Map<String, FastSignatures.Verifier> fast) {
@@ -50,6 +51,11 @@ final class IssuerKeys {
     this.fetch = fetch;
     this.options = options;
     this.minRefetchNanos = minRefetchMillis * 1_000_000L;
+  }
+
+  /** Called whenever the set of keys changes (cached verifications must then be dropped). */
+  void onChange(Runnable listener) {
+    changeListeners.add(listener);
   }
 
   /** Keys that know this kid (null kid: any key), fetching the JWKS again if needed; null if none. */
@@ -102,10 +108,12 @@ final class IssuerKeys {
     }
     JWTAuth auth = JWTAuth.create(vertx, new JWTAuthOptions().setJWTOptions(options).setJwks(usable));
     Snapshot s = new Snapshot(Set.copyOf(kids), auth, Map.copyOf(fast));
-    if (!kids.equals(snapshot.kids())) {
-      log.atInfo().addKeyValue("issuer", issuer).addKeyValue("kids", kids).log("JWKS loaded");
-    }
+    boolean changed = !kids.equals(snapshot.kids());
     snapshot = s;
+    if (changed) {
+      log.atInfo().addKeyValue("issuer", issuer).addKeyValue("kids", kids).log("JWKS loaded");
+      changeListeners.forEach(Runnable::run);
+    }
     return s;
   }
 }

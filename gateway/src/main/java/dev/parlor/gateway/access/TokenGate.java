@@ -86,7 +86,8 @@ public final class TokenGate implements AccessGate {
           Set.copyOf(ext.algorithms()), k));
       keys.add(k);
     }
-    TokenGate gate = new TokenGate(vertx, settings, new TokenVerifier(issuers, settings.maxTokenBytes(), settings.leewaySeconds()), keys);
+    TokenGate gate = new TokenGate(vertx, settings, new TokenVerifier(issuers, settings.maxTokenBytes(), settings.leewaySeconds(),
+        settings.verifiedCacheEntries()), keys);
     gate.start();
     return gate;
   }
@@ -121,6 +122,7 @@ public final class TokenGate implements AccessGate {
       addressLimits.sweep(now);
       userLimits.sweep(now);
       authorizeCache.sweep(now);
+      verifier.sweep();
     });
   }
 

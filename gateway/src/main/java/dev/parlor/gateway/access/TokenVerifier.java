@@ -39,17 +39,38 @@ public final class TokenVerifier {
   private final Map<String, Issuer> issuers;
   private final int maxTokenBytes;
   private final long leewaySeconds;
+  private final VerifiedTokens verified;
 
-  TokenVerifier(Map<String, Issuer> issuers, int maxTokenBytes, long leewaySeconds) {
+  TokenVerifier(Map<String, Issuer> issuers, int maxTokenBytes, long leewaySeconds, int cacheEntries) {
     this.issuers = Map.copyOf(issuers);
     this.maxTokenBytes = maxTokenBytes;
     this.leewaySeconds = leewaySeconds;
+    this.verified = new VerifiedTokens(cacheEntries);
+    issuers.values().forEach(i -> i.keys().onChange(verified::clear));
+  }
+
+  /** Drops cached verifications of expired tokens. */
+  void sweep() {
+    verified.sweep(System.currentTimeMillis() / 1000, leewaySeconds);
   }
 
   public Future<Verified> verify(String token) {
     if (token.length() > maxTokenBytes) {
       return denied("token larger than " + maxTokenBytes + " bytes");
     }
+    String cacheKey = VerifiedTokens.key(token);
+    Verified known = verified.get(cacheKey);
+    if (known != null) {
+      // The signature was checked before; the time claims are checked again now.
+      Issuer issuer = issuers.get(known.claims().getString("iss"));
+      String problem = issuer == null ? "unknown issuer" : Claims.problem(known.claims(), issuer.name(),
+          issuer.audience(), leewaySeconds, System.currentTimeMillis() / 1000);
+      return problem == null ? Future.succeededFuture(known) : denied(problem);
+    }
+    return check(token).onSuccess(v -> verified.put(cacheKey, v));
+  }
+
+  private Future<Verified> check(String token) {
     String[] parts = token.split("\\.", -1);
     if (parts.length != 3 || parts[2].isEmpty()) {
       return denied("not a signed JWT");
