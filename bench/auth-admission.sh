@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Connection admission with auth on vs off (auth issue), side by side in one run.
 # The server (parlor.jar, all services, its own Redis) runs on core SERVER_CPU (0); the Java load
-# generator on GEN_CPU (1). Rounds alternate off, on, off, on... (ADMISSION_ROUNDS, default 2), a
-# fresh server each, so drift on a shared machine hits both modes alike. Markdown on stdout.
+# generator on GEN_CPU (1). Each round runs three modes, a fresh server each, so drift on a shared
+# machine hits all alike (ADMISSION_ROUNDS, default 2). Markdown on stdout.
+#   off    PARLOR_ANONYMOUS=true, no token
+#   on     tokens checked; ADMISSION_TOKENS (1000) users reconnecting with their tokens, so most
+#          signatures were checked before (the gateway's verified-token cache)
+#   fresh  tokens checked with the verified-token cache off: every connection pays a signature
+#          check, as a storm of never-seen tokens would
 #   bash bench/auth-admission.sh
 #   ADMISSION_DURATION=10 ADMISSION_ROUNDS=1 bash bench/auth-admission.sh     # quick look
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v taskset >/dev/null || { echo "taskset is needed (util-linux)" >&2; exit 2; }
 ROUNDS=${ADMISSION_ROUNDS:-2}
-WARMUP=${ADMISSION_WARMUP:-15}
+WARMUP=${ADMISSION_WARMUP:-20}
+MODES=${ADMISSION_MODES:-off on fresh}
 DURATION=${ADMISSION_DURATION:-20}
 CONCURRENCY=${ADMISSION_CONCURRENCY:-32}
 TOKENS=${ADMISSION_TOKENS:-1000}
@@ -28,24 +34,27 @@ ulimit -n 65536 2>/dev/null || true
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-run_one() { # mode: on|off
-  local mode=$1 data port mgmt pid anonymous
+run_one() { # mode: off|on|fresh
+  local mode=$1 data port mgmt pid anonymous cache=20000 label="auth $mode"
   data=$(mktemp -d)
   port=$(free_port); mgmt=$(free_port)
-  anonymous=$([ "$mode" = on ] && echo false || echo true)
+  anonymous=$([ "$mode" = off ] && echo true || echo false)
+  [ "$mode" = fresh ] && cache=0
   PARLOR_DATA_DIR="$data" PARLOR_HTTP_PORT=$port PARLOR_MANAGEMENT_PORT=$mgmt PARLOR_HTTP_HOST=127.0.0.1 \
   PARLOR_CLUSTER_NAME="admission-$$-$RANDOM" PARLOR_ANONYMOUS=$anonymous PARLOR_APP_KEYS=bench-key \
   PARLOR_RATE_LIMIT_ADDRESS_PER_SECOND=1000000 PARLOR_RATE_LIMIT_ADDRESS_BURST=1000000 \
   PARLOR_RATE_LIMIT_USER_PER_SECOND=1000000 PARLOR_RATE_LIMIT_USER_BURST=1000000 \
+  PARLOR_AUTH_VERIFIED_CACHE_SIZE=$cache \
     taskset -c "$SERVER_CPU" java -jar launcher/target/parlor.jar all >"$data/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:$mgmt/health/ready" >/dev/null 2>&1 && break
     sleep 0.5
   done
-  local tokenarg=off
-  [ "$mode" = on ] && tokenarg=on
+  local tokenarg=on
+  [ "$mode" = off ] && tokenarg=off
   taskset -c "$GEN_CPU" java -cp "$CP" dev.parlor.bench.AdmissionBench --port "$port" --token $tokenarg \
+    --label "$label" \
     --app-key bench-key --tokens "$TOKENS" --concurrency "$CONCURRENCY" --warmup "$WARMUP" \
     --duration "$DURATION" --server-pid "$pid" 2>>"$data/generator.log" | tail -1
   kill "$pid"; wait "$pid" 2>/dev/null || true
@@ -54,7 +63,7 @@ run_one() { # mode: on|off
 
 results=()
 for r in $(seq 1 "$ROUNDS"); do
-  for mode in off on; do
+  for mode in $MODES; do
     echo "round $r: auth $mode" >&2
     line=$(run_one $mode)
     echo "$line" >&2
@@ -65,16 +74,22 @@ done
 printf '%s\n' "${results[@]}" | python3 -c '
 import json, sys, statistics
 rows = [json.loads(l) for l in sys.stdin if l.strip()]
-print("| round | auth | admitted/s | failed | server CPU ms per connection | connect-to-first-message p50 ms | p99 ms |")
-print("|------:|------|-----------:|-------:|-----------------------------:|------:|------:|")
+print("| run | mode | admitted/s | failed | server CPU ms per connection | connect-to-first-message p50 ms | p99 ms |")
+print("|----:|------|-----------:|-------:|-----------------------------:|------:|------:|")
 for i, r in enumerate(rows):
-    print("| %d | %s | %.0f | %d | %.3f | %.2f | %.2f |" % (i // 2 + 1, r["label"].split()[-1], r["perSecond"], r["failed"],
+    print("| %d | %s | %.0f | %d | %.3f | %.2f | %.2f |" % (i + 1, r["label"], r["perSecond"], r["failed"],
           r["serverCpuMsPerConnection"], r["p50ms"], r["p99ms"]))
-on = [r for r in rows if r["label"] == "auth on"]
-off = [r for r in rows if r["label"] == "auth off"]
-mon = statistics.median(r["perSecond"] for r in on); moff = statistics.median(r["perSecond"] for r in off)
-con = statistics.median(r["serverCpuMsPerConnection"] for r in on); coff = statistics.median(r["serverCpuMsPerConnection"] for r in off)
+labels = []
+for r in rows:
+    if r["label"] not in labels:
+        labels.append(r["label"])
+med = {l: (statistics.median(r["perSecond"] for r in rows if r["label"] == l),
+           statistics.median(r["serverCpuMsPerConnection"] for r in rows if r["label"] == l)) for l in labels}
+base = med.get("auth off")
 print()
-print("Median admitted/s: auth off %.0f, auth on %.0f: **%.0f %%** of auth off." % (moff, mon, 100 * mon / moff))
-print("Median server CPU per connection: auth off %.3f ms, auth on %.3f ms (%.0f %% more)." % (coff, con, 100 * (con / coff - 1)))
+print("| mode | median admitted/s | vs auth off | median server CPU ms per connection | vs auth off |")
+print("|------|------:|------:|------:|------:|")
+for l in labels:
+    rate, cpu = med[l]
+    print("| %s | %.0f | %.0f %% | %.3f | %.0f %% |" % (l, rate, 100 * rate / base[0], cpu, 100 * cpu / base[1]))
 '
