@@ -98,9 +98,10 @@ function tcpAccepts (port) {
 }
 
 class ServerProcess {
-  constructor ({ target, httpPort, managementPort, dataDir, ownsDataDir, prefix = [] }) {
+  constructor ({ target, httpPort, managementPort, dataDir, ownsDataDir, prefix = [], clusterName }) {
     this.target = target
     this.prefix = prefix
+    this.clusterName = clusterName
     this.httpPort = httpPort
     this.managementPort = managementPort
     this.dataDir = dataDir
@@ -140,7 +141,10 @@ class ServerProcess {
           PARLOR_HTTP_PORT: String(this.httpPort),
           PARLOR_MANAGEMENT_PORT: String(this.managementPort),
           PARLOR_DATA_DIR: this.dataDir,
-          PARLOR_ANONYMOUS: 'true'
+          PARLOR_ANONYMOUS: 'true',
+          // A cluster of its own, so that no other Parlor on this machine joins it
+          // (clusterName null = the launcher's default).
+          ...(this.clusterName ? { PARLOR_CLUSTER_NAME: this.clusterName } : {})
         }
       }
     }
@@ -268,7 +272,8 @@ class ServerProcess {
  * Starts a server for a test file: `const server = await startServer()`.
  * Options: target (default E2E_TARGET or 'parlor'; also 'reference-stock', the unwrapped
  * reference server, for benchmarks), dataDir (default: fresh temp dir),
- * prefix (a command that execs the server, e.g. ['taskset', '-c', '0']).
+ * prefix (a command that execs the server, e.g. ['taskset', '-c', '0']),
+ * clusterName (Parlor's PARLOR_CLUSTER_NAME; default unique to this server, null for the launcher's default).
  */
 export async function startServer (opts = {}) {
   const t = opts.target || target
@@ -282,7 +287,8 @@ export async function startServer (opts = {}) {
     managementPort: t === 'parlor' ? mgmt : httpPort,
     dataDir,
     ownsDataDir,
-    prefix: opts.prefix || []
+    prefix: opts.prefix || [],
+    clusterName: opts.clusterName === undefined ? `e2e-${process.pid}-${httpPort}` : opts.clusterName
   })
   try {
     return await server.start()

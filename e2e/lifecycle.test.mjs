@@ -83,3 +83,34 @@ test('the room survives a restart; clients hear 1001 and reconnect by themselves
   assert.equal(c.doc.getMap('m').get('k'), 'v')
   assert.deepEqual(Y.encodeStateVector(c.doc), Y.encodeStateVector(a.doc))
 })
+
+test('two launchers started side by side with default settings stay independent', { skip: target !== 'parlor' && 'Parlor launcher' }, async () => {
+  // Each launcher starts its own Redis: if they joined one cluster, rooms placed on the other
+  // node would be stored in the other node's Redis, and lost for this one when it stops.
+  const a = await startServer({ clusterName: null })
+  const b = await startServer({ clusterName: null })
+  const cs = []
+  try {
+    const rooms = Array.from({ length: 6 }, () => uniqueRoom('side-by-side'))
+    for (const r of rooms) cs.push(connectClient(a, r))
+    await waitFor(() => cs.every(c => c.provider.synced), { timeout: 20000, message: 'clients of launcher A to sync' })
+    cs.forEach((c, i) => c.text.insert(0, `kept ${i}`))
+    await waitFor(() => cs.every(c => c.provider.synced), { timeout: 5000, message: 'still synced' })
+    await new Promise(resolve => setTimeout(resolve, 1000))
+    const closesBefore = cs.flatMap(c => c.closes)
+    cs.forEach(c => c.destroy())
+    await b.stop()
+    await new Promise(resolve => setTimeout(resolve, 2000))
+    const ds = rooms.map(r => connectClient(a, r))
+    cs.push(...ds)
+    await waitFor(() => ds.every(c => c.provider.synced), { timeout: 20000, message: 'clients of launcher A to sync again' })
+    await new Promise(resolve => setTimeout(resolve, 500))
+    const lost = ds.map((d, i) => d.text.toString() === `kept ${i}` ? null : rooms[i]).filter(Boolean)
+    assert.deepEqual(lost, [], 'rooms written through launcher A lost their text when launcher B stopped')
+    assert.deepEqual(closesBefore, [], "launcher B closed sockets of launcher A's rooms")
+  } finally {
+    cs.forEach(c => { try { c.destroy() } catch {} })
+    await b.stop()
+    await a.stop()
+  }
+})
