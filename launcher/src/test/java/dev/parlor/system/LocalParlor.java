@@ -48,7 +48,7 @@ final class LocalParlor implements AutoCloseable {
     gw.put("PARLOR_HTTP_HOST", "127.0.0.1");
     gw.put("PARLOR_GATEWAY_INSTANCES", "1");
     port = TestCluster.await(GatewayService.deploy(cluster.start(gw))).get(0).actualPort();
-    long deadline = System.currentTimeMillis() + 20_000;
+    long deadline = System.currentTimeMillis() + 60_000;
     while (directory.roomNodes().size() < roomNodes && System.currentTimeMillis() < deadline) {
       Thread.sleep(100);
     }
