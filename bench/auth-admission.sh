@@ -32,6 +32,26 @@ fi
 CP="launcher/target/test-classes:launcher/target/classes:$(cat launcher/target/bench-cp.txt)"
 ulimit -n 65536 2>/dev/null || true
 
+busy_cores() { # cores in use over 2 s, from /proc/stat
+  local a b
+  a=($(head -1 /proc/stat)); sleep 2; b=($(head -1 /proc/stat))
+  python3 -c "
+a=[int(x) for x in '${a[*]:1}'.split()]; b=[int(x) for x in '${b[*]:1}'.split()]
+idle=(b[3]+b[4])-(a[3]+a[4]); tot=sum(b)-sum(a)
+print('%.2f' % ((tot-idle)/100/2))"
+}
+
+wait_quiet() { # at most ADMISSION_QUIET_WAIT (180) s for other work to use < 0.3 cores
+  local deadline=$(( $(date +%s) + ${ADMISSION_QUIET_WAIT:-180} )) busy
+  while :; do
+    busy=$(busy_cores)
+    if python3 -c "import sys; sys.exit(0 if $busy < 0.3 else 1)" || [ "$(date +%s)" -ge $deadline ]; then
+      echo "other work before the run: $busy cores" >&2
+      return
+    fi
+  done
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 run_one() { # mode: off|on|fresh
@@ -64,6 +84,7 @@ run_one() { # mode: off|on|fresh
 results=()
 for r in $(seq 1 "$ROUNDS"); do
   for mode in $MODES; do
+    wait_quiet
     echo "round $r: auth $mode" >&2
     line=$(run_one $mode)
     echo "$line" >&2

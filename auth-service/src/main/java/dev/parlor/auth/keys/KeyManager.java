@@ -97,7 +97,9 @@ public final class KeyManager {
       }
       KeyRing r = new KeyRing(keys, rotationMillis, publishAheadMillis, retainMillis);
       ring = r;
-      signers.keySet().removeIf(kid -> r.keys().stream().noneMatch(k -> k.kid().equals(kid)));
+      synchronized (signers) {
+        signers.keySet().removeIf(kid -> r.keys().stream().noneMatch(k -> k.kid().equals(kid)));
+      }
       return r;
     });
   }
