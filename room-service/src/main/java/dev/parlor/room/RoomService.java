@@ -1,5 +1,6 @@
 package dev.parlor.room;
 
+import io.vertx.core.Promise;
 import dev.parlor.common.cluster.ClusterNode;
 import dev.parlor.common.config.ParlorConfig;
 import dev.parlor.common.placement.RoomNodeDirectory;
@@ -36,7 +37,7 @@ public final class RoomService {
     // A graceful stop withdraws the node first; gateways then move its rooms' sockets to the new
     // owners (who claim the rooms, fencing this node out) before the shards go.
     node.onStop(() -> directory.withdraw().compose(v -> {
-      io.vertx.core.Promise<Void> waited = io.vertx.core.Promise.promise();
+      Promise<Void> waited = Promise.promise();
       node.vertx().setTimer(Math.max(1, handover), id -> waited.complete());
       return waited.future();
     }));

@@ -1,5 +1,6 @@
 package dev.parlor.common.cluster;
 
+import java.util.concurrent.CopyOnWriteArrayList;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
@@ -40,7 +41,7 @@ public final class ClusterBootstrap {
               cm.isActive() && cm.getHazelcastInstance().getLifecycleService().isRunning()
                   ? Status.OK() : Status.KO()));
           return new ClusterNode(vertx, cm, config, Telemetry.registry(), health,
-              new java.util.concurrent.CopyOnWriteArrayList<>());
+              new CopyOnWriteArrayList<>());
         });
   }
 

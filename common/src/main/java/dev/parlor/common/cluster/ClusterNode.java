@@ -1,5 +1,7 @@
 package dev.parlor.common.cluster;
 
+import java.util.function.Supplier;
+import java.util.List;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,7 +15,7 @@ import dev.parlor.common.config.ParlorConfig;
  */
 public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager, ParlorConfig config,
                           PrometheusMeterRegistry metrics, HealthChecks health,
-                          java.util.List<java.util.function.Supplier<Future<?>>> beforeStop) {
+                          List<Supplier<Future<?>>> beforeStop) {
 
   public String nodeId() {
     return clusterManager.getNodeId();
@@ -23,7 +25,7 @@ public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager, P
    * Work to do before the services stop, run last-registered first: the service deployed last (the
    * gateway, facing clients) stops first.
    */
-  public void onStop(java.util.function.Supplier<Future<?>> step) {
+  public void onStop(Supplier<Future<?>> step) {
     beforeStop.add(step);
   }
 

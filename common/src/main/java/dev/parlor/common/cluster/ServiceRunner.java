@@ -1,5 +1,7 @@
 package dev.parlor.common.cluster;
 
+import io.vertx.ext.healthchecks.Status;
+import java.util.concurrent.atomic.AtomicBoolean;
 import dev.parlor.common.config.ParlorConfig;
 import dev.parlor.common.telemetry.ManagementServer;
 import io.vertx.core.Future;
@@ -51,9 +53,9 @@ public final class ServiceRunner {
   public static Future<ClusterNode> start(ParlorConfig config, Function<ClusterNode, Future<?>> deploy) {
     return ClusterBootstrap.start(config).compose(node -> {
       // Ready only once every service of this process is deployed (the public port is open).
-      java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+      AtomicBoolean started = new AtomicBoolean();
       node.health().register("services", p -> p.complete(started.get()
-          ? io.vertx.ext.healthchecks.Status.OK() : io.vertx.ext.healthchecks.Status.KO()));
+          ? Status.OK() : Status.KO()));
       ManagementServer management = new ManagementServer(
           config.port("PARLOR_MANAGEMENT_PORT", 9090), node.health(), node.metrics());
       return node.vertx().deployVerticle(management)

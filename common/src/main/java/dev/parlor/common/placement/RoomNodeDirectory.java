@@ -1,5 +1,6 @@
 package dev.parlor.common.placement;
 
+import java.util.concurrent.CopyOnWriteArrayList;
 import dev.parlor.common.bus.Addresses;
 import dev.parlor.common.cluster.ClusterNode;
 import io.vertx.core.Future;
@@ -25,7 +26,7 @@ public final class RoomNodeDirectory {
   private volatile Map<String, Integer> shardsByNode = Map.of();
   private AsyncMap<String, String> announcements;
   private long timer = -1;
-  private final java.util.List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
   public RoomNodeDirectory(ClusterNode node) {
     this.node = node;

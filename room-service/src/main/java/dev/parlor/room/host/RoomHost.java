@@ -1,5 +1,6 @@
 package dev.parlor.room.host;
 
+import dev.parlor.common.bus.CloseCodes;
 import dev.parlor.common.bus.RoomEnvelope;
 import dev.parlor.common.bus.RoomEnvelope.Access;
 import dev.parlor.common.bus.RoomEnvelope.Op;
@@ -144,7 +145,7 @@ final class RoomHost implements RoomOutput {
 
   @Override
   public void lostOwnership() {
-    closeAll(dev.parlor.common.bus.CloseCodes.ROOM_UNAVAILABLE, "room moved to another node; reconnect");
+    closeAll(CloseCodes.ROOM_UNAVAILABLE, "room moved to another node; reconnect");
   }
 
   /** Closes every connection of the room and tells the shard to drop it. */

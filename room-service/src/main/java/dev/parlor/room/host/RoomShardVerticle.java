@@ -1,5 +1,8 @@
 package dev.parlor.room.host;
 
+import java.util.function.Function;
+import io.vertx.core.Vertx;
+import dev.parlor.common.bus.CloseCodes;
 import dev.parlor.common.bus.Addresses;
 import dev.parlor.common.bus.RoomEnvelope;
 import dev.parlor.common.bus.RoomEnvelope.Access;
@@ -23,7 +26,7 @@ public final class RoomShardVerticle extends VerticleBase {
 
   private final String nodeId;
   private final int shard;
-  private final java.util.function.Function<io.vertx.core.Vertx, RoomStore> storeFactory;
+  private final Function<Vertx, RoomStore> storeFactory;
   private RoomStore store;
   private final RoomMetrics metrics;
   private final long idleMillis;
@@ -33,7 +36,7 @@ public final class RoomShardVerticle extends VerticleBase {
   private MessageConsumer<Buffer> consumer;
   private MessageConsumer<String> resets;
 
-  public RoomShardVerticle(String nodeId, int shard, java.util.function.Function<io.vertx.core.Vertx, RoomStore> storeFactory,
+  public RoomShardVerticle(String nodeId, int shard, Function<Vertx, RoomStore> storeFactory,
                            RoomMetrics metrics, long idleMillis, int maxTail) {
     this.maxTail = maxTail;
     this.storeFactory = storeFactory;
@@ -51,7 +54,7 @@ public final class RoomShardVerticle extends VerticleBase {
       RoomHost host = rooms.get(msg.body());
       if (host != null) {
         log.atInfo().addKeyValue("room", msg.body()).log("stored data replaced or deleted; closing the room");
-        host.closeAll(dev.parlor.common.bus.CloseCodes.ROOM_UNAVAILABLE, "room data was replaced; reconnect");
+        host.closeAll(CloseCodes.ROOM_UNAVAILABLE, "room data was replaced; reconnect");
       }
     });
     return Future.all(consumer.completion(), resets.completion());
