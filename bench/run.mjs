@@ -84,7 +84,18 @@ async function withServer (target, fn) {
   }
   log(`${target} ready in ${server.startupMs} ms (pid ${server.pid}, port ${server.httpPort})`)
   try {
-    return await fn(server)
+    const result = await fn(server)
+    // when the server closed sockets, show why (its distinct warnings, room ids stripped)
+    const warnings = new Map()
+    for (const line of server.output().split('\n')) {
+      if (!/ (WARN|ERROR) /.test(line) || /hazelcast/i.test(line)) continue
+      const key = line.replace(/^\S+ /, '').replace(/(room|conn)="[^"]*"/g, '').slice(0, 300)
+      warnings.set(key, (warnings.get(key) || 0) + 1)
+    }
+    if (warnings.size) {
+      log(`${target} warnings:\n` + [...warnings].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, n]) => `  ${n} × ${k}`).join('\n'))
+    }
+    return result
   } finally {
     const s = await server.stop()
     log(`${target} stopped: ${JSON.stringify(s)}`)

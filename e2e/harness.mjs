@@ -28,7 +28,7 @@ export const target = process.env.E2E_TARGET || 'parlor'
 
 const STARTUP_TIMEOUT_MS = Number(process.env.E2E_STARTUP_TIMEOUT_MS || 60000)
 const STOP_TIMEOUT_MS = Number(process.env.E2E_STOP_TIMEOUT_MS || 15000)
-const OUTPUT_LIMIT = 64 * 1024
+const OUTPUT_LIMIT = 4 * 1024 * 1024
 
 /** A port that is free on 127.0.0.1 right now. */
 export async function freePort () {
@@ -124,7 +124,7 @@ class ServerProcess {
       ? `http://127.0.0.1:${this.httpPort}/` // answers 200 "okay"
       : `http://127.0.0.1:${this.managementPort}/health/ready`
   }
-  /** The last 64 KiB of the server's stdout and stderr. */
+  /** The last 4 MiB of the server's stdout and stderr. */
   output () { return this._output }
 
   _command () {
