@@ -154,6 +154,8 @@ class RoomsOverClusterTest {
     byte[] update = TestUpdates.insertText(5000, "after");
     RoomClient reader = join("slow-1");
     writer.send(YMessage.syncUpdate(update));
-    assertArrayEquals(update, reader.await(Kind.SYNC_UPDATE, 5000).payload(), "the room carries on");
+    // Big updates may still be on their way to the reader; the room carries on if "after" arrives.
+    reader.await(m -> m.kind() == Kind.SYNC_UPDATE && java.util.Arrays.equals(update, m.payload()), 20_000,
+        "the update sent after the slow consumer was closed");
   }
 }
