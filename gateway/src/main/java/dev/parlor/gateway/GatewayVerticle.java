@@ -175,15 +175,15 @@ public final class GatewayVerticle extends VerticleBase {
         .log("socket error: {}", err.toString()));
     ws.closeHandler(v -> closed(socket));
 
-    join(socket);
+    join(socket, false);
   }
 
   /** Attaches a socket to its room at the socket's current room address. */
-  private void join(ClientSocket socket) {
+  private void join(ClientSocket socket, boolean reattach) {
     Timer.Sample sample = Timer.start();
     String roomKey = socket.room().key();
-    Buffer join = RoomEnvelope.encode(Op.JOIN, socket.connId(), roomKey, address, socket.grant().access().ordinal(),
-        null);
+    int flags = socket.grant().access().ordinal() | (reattach ? RoomEnvelope.REATTACH : 0);
+    Buffer join = RoomEnvelope.encode(Op.JOIN, socket.connId(), roomKey, address, flags, null);
     String target = socket.roomAddress();
     vertx.eventBus().request(target, join, new DeliveryOptions().setSendTimeout(settings.joinTimeoutMillis()))
         .onComplete(ar -> {
@@ -216,7 +216,7 @@ public final class GatewayVerticle extends VerticleBase {
               RoomEnvelope.frame(Op.LEAVE, socket.connId(), room.getKey(), null));
           socket.moveTo(next);
           metrics.reattached.increment();
-          join(socket);
+          join(socket, true);
         }
       }
     }

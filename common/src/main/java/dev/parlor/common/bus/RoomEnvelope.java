@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * long  sent at            (epoch microseconds, for the event-bus latency metric)
  * short room key length, room key (UTF-8, "party/room")
  * short text length, text  (JOIN: gateway address; CLOSE: reason; else empty)
- * short number             (JOIN: access; CLOSE: close code; else 0)
+ * short number             (JOIN: access | REATTACH; CLOSE: close code; else 0)
  * ...   payload            (the rest: a y-websocket frame)
  * </pre>
  */
@@ -21,7 +21,10 @@ public record RoomEnvelope(Op op, long connId, long sentAtMicros, String roomKey
                            Buffer payload) {
 
   public enum Op {
-    /** gateway to room: a socket joined; text = gateway address, number = {@link Access} ordinal. */
+    /**
+     * gateway to room: a socket joined; text = gateway address, number = {@link Access} ordinal,
+     * plus {@link #REATTACH} when the socket was connected to the room's previous owner.
+     */
     JOIN,
     /** gateway to room: one client frame. */
     FRAME,
@@ -34,6 +37,9 @@ public record RoomEnvelope(Op op, long connId, long sentAtMicros, String roomKey
     /** room to gateway: close connection connId with code number and reason text. */
     CLOSE
   }
+
+  /** JOIN flag: the socket moved here from the room's previous owner and needs a full resync. */
+  public static final int REATTACH = 0x100;
 
   /** What a connection may do in its room. */
   public enum Access { READ, WRITE }

@@ -75,7 +75,7 @@ final class RoomHost implements RoomOutput {
     }
   }
 
-  Future<Void> join(long connId, String gateway, Access access) {
+  Future<Void> join(long connId, String gateway, Access access, boolean reattached) {
     Promise<Void> joined = Promise.promise();
     whenLoaded(() -> {
       if (loaded.failed()) {
@@ -85,7 +85,7 @@ final class RoomHost implements RoomOutput {
       if (gatewayOf.put(connId, gateway) == null) {
         metrics.connections.incrementAndGet();
       }
-      room.join(connId, access);
+      room.join(connId, access, reattached);
       joined.complete();
     });
     return joined.future();

@@ -105,12 +105,14 @@ public final class RoomShardVerticle extends VerticleBase {
 
   private void join(Message<Buffer> msg, RoomEnvelope env) {
     Access access;
-    if (env.number() >= Access.values().length || env.text().isEmpty()) {
+    int accessIndex = env.number() & ~RoomEnvelope.REATTACH;
+    boolean reattached = (env.number() & RoomEnvelope.REATTACH) != 0;
+    if (accessIndex >= Access.values().length || env.text().isEmpty()) {
       metrics.rejected.increment();
       msg.fail(400, "bad join");
       return;
     }
-    access = Access.values()[env.number()];
+    access = Access.values()[accessIndex];
     Long timer = idleTimers.remove(env.roomKey());
     if (timer != null) {
       vertx.cancelTimer(timer);
@@ -121,7 +123,7 @@ public final class RoomShardVerticle extends VerticleBase {
       self[0] = new RoomHost(key, vertx, store, metrics, maxTail, () -> unload(key, self[0]));
       return self[0];
     });
-    host.join(env.connId(), env.text(), access).onComplete(ar -> {
+    host.join(env.connId(), env.text(), access, reattached).onComplete(ar -> {
       if (ar.succeeded()) {
         msg.reply(null);
       } else {

@@ -36,10 +36,18 @@ public final class YjsRoom {
     this.out = out;
   }
 
-  /** A connection joined: send the room's step 1 and the awareness states present. */
-  public void join(long connId, Access access) {
+  /**
+   * A connection joined: send the room's step 1 and the awareness states present. A connection
+   * re-attached from the room's previous owner also gets the whole document as a step 2: its
+   * client will not send a step 1 of its own, and the previous owner may have stored updates it
+   * died before relaying.
+   */
+  public void join(long connId, Access access, boolean reattached) {
     connections.put(connId, access);
     out.send(connId, YMessage.syncStep1(doc.stateVector()));
+    if (reattached) {
+      out.send(connId, YMessage.syncStep2(doc.state()));
+    }
     AwarenessUpdate present = awareness.present();
     if (!present.entries().isEmpty()) {
       out.send(connId, YMessage.awareness(present.encode()));

@@ -37,15 +37,28 @@ class YjsRoomTest {
 
   @Test
   void joinSendsTheRoomsStep1() {
-    room.join(1, Access.WRITE);
+    room.join(1, Access.WRITE, false);
     assertEquals(1, out.sent.size());
     assertEquals(YMessage.Kind.SYNC_STEP1, YMessage.decode(out.sent.get(0).frame()).kind());
   }
 
   @Test
+  void aReattachedConnectionGetsTheWholeDocument() {
+    room.join(1, Access.WRITE, false);
+    room.message(1, YMessage.syncUpdate(HI));
+    out.sent.clear();
+    room.join(2, Access.WRITE, true);
+    List<RecordingOutput.Sent> sent = out.of("send");
+    assertEquals(YMessage.Kind.SYNC_STEP1, YMessage.decode(sent.get(0).frame()).kind());
+    YMessage step2 = YMessage.decode(sent.get(1).frame());
+    assertEquals(YMessage.Kind.SYNC_STEP2, step2.kind());
+    assertArrayEquals(YUpdates.stateVector(HI), YUpdates.stateVector(step2.payload()));
+  }
+
+  @Test
   void updatesAreStoredThenBroadcastToOthers() {
-    room.join(1, Access.WRITE);
-    room.join(2, Access.WRITE);
+    room.join(1, Access.WRITE, false);
+    room.join(2, Access.WRITE, false);
     out.sent.clear();
     byte[] frame = YMessage.syncUpdate(HI);
     room.message(1, frame);
@@ -59,8 +72,8 @@ class YjsRoomTest {
 
   @Test
   void step2FromAClientIsRelayedAsAnUpdate() {
-    room.join(1, Access.WRITE);
-    room.join(2, Access.WRITE);
+    room.join(1, Access.WRITE, false);
+    room.join(2, Access.WRITE, false);
     out.sent.clear();
     room.message(1, YMessage.syncStep2(HI));
     YMessage relayed = YMessage.decode(out.of("broadcast").get(0).frame());
@@ -70,10 +83,10 @@ class YjsRoomTest {
 
   @Test
   void lateJoinerGetsEverythingAndAStep2() {
-    room.join(1, Access.WRITE);
+    room.join(1, Access.WRITE, false);
     room.message(1, YMessage.syncUpdate(HI));
     room.message(1, YMessage.syncUpdate(BANG));
-    room.join(3, Access.WRITE);
+    room.join(3, Access.WRITE, false);
     out.sent.clear();
     room.message(3, YMessage.syncStep1(new byte[] {0}));
     List<RecordingOutput.Sent> sent = out.of("send");
@@ -90,8 +103,8 @@ class YjsRoomTest {
 
   @Test
   void readOnlyUpdatesAreRefusedAndNeverStored() {
-    room.join(1, Access.READ);
-    room.join(2, Access.WRITE);
+    room.join(1, Access.READ, false);
+    room.join(2, Access.WRITE, false);
     out.sent.clear();
     room.message(1, YMessage.syncUpdate(HI));
     assertEquals(0, stored().size());
@@ -102,8 +115,8 @@ class YjsRoomTest {
 
   @Test
   void malformedFrameClosesOnlyThatConnection() {
-    room.join(1, Access.WRITE);
-    room.join(2, Access.WRITE);
+    room.join(1, Access.WRITE, false);
+    room.join(2, Access.WRITE, false);
     room.message(1, YMessage.syncUpdate(HI));
     out.sent.clear();
     room.message(2, new byte[] {0, 2, (byte) 0xff}); // update whose length varint runs past the end
@@ -120,13 +133,13 @@ class YjsRoomTest {
 
   @Test
   void awarenessIsRelayedAndRemovedWhenItsConnectionLeaves() {
-    room.join(1, Access.WRITE);
-    room.join(2, Access.READ); // read-only clients may still send awareness
+    room.join(1, Access.WRITE, false);
+    room.join(2, Access.READ, false); // read-only clients may still send awareness
     out.sent.clear();
     byte[] aw = new AwarenessUpdate(List.of(new AwarenessUpdate.Entry(55, 1, "{\"user\":\"a\"}"))).encode();
     room.message(2, YMessage.awareness(aw));
     assertEquals(2, out.of("broadcast").get(0).connId());
-    room.join(3, Access.WRITE);
+    room.join(3, Access.WRITE, false);
     AwarenessUpdate present = AwarenessUpdate.decode(YMessage.decode(out.of("send").get(1).frame()).payload());
     assertEquals(55, present.entries().get(0).clientId());
     out.sent.clear();
@@ -139,8 +152,8 @@ class YjsRoomTest {
 
   @Test
   void aResentUpdateIsNeitherStoredNorRelayedAgain() {
-    room.join(1, Access.WRITE);
-    room.join(2, Access.WRITE);
+    room.join(1, Access.WRITE, false);
+    room.join(2, Access.WRITE, false);
     room.message(1, YMessage.syncUpdate(HI));
     out.sent.clear();
     room.message(2, YMessage.syncStep2(YUpdates.merge(List.of(HI)))); // a reconnect's full state
@@ -168,8 +181,8 @@ class YjsRoomTest {
       }
     };
     YjsRoom r = new YjsRoom("yjs/doc-2", new YjsDocument(List.of(), 4), failing, out);
-    r.join(1, Access.WRITE);
-    r.join(2, Access.WRITE);
+    r.join(1, Access.WRITE, false);
+    r.join(2, Access.WRITE, false);
     out.sent.clear();
     r.message(1, YMessage.syncUpdate(HI));
     assertEquals(0, out.of("broadcast").size());
