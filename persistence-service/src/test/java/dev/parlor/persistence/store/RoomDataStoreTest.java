@@ -84,6 +84,10 @@ class RoomDataStoreTest {
     assertEquals(Compaction.Result.STALE, await(compaction.compact(room, first.fence())), "stale compaction refused");
     assertTrue(await(store.append(room, second.fence(), insert(3, "b"))).accepted());
     assertEquals(2, await(store.read(room)).updates().size(), "nothing of the stale owner was written");
+    var entries = await(redis.send(Request.cmd(Command.XRANGE).arg(RoomKeys.of(room).log()).arg("-").arg("+")));
+    assertEquals(String.valueOf(first.fence()), entries.get(0).get(1).get(3).toString());
+    assertEquals(String.valueOf(second.fence()), entries.get(1).get(1).get(3).toString(),
+        "each entry keeps the token it was written under");
   }
 
   @Test
