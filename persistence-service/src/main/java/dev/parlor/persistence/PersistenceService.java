@@ -27,7 +27,8 @@ public final class PersistenceService {
         Timer.builder("parlor_persistence_compaction").description("time to fold a room log into a snapshot")
             .register(node.metrics()));
     String adminKey = node.config().string("PARLOR_ADMIN_KEY", "");
-    return node.vertx().deployVerticle(new StorageEndpoint(store, compaction, node.metrics()))
+    return node.vertx().deployVerticle(new StorageEndpoint(store, compaction, node.metrics(),
+        node.config().integer("PARLOR_REDIS_POOL_SIZE", 16) * 4))
         .compose(id -> node.vertx().deployVerticle(new RoomDataApi(store, adminKey)))
         .map(store);
   }

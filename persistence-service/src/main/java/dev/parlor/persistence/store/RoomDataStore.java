@@ -68,8 +68,18 @@ public final class RoomDataStore {
   }
 
   public Future<AppendOutcome> append(String roomKey, long fence, byte[] update) {
+    return append(roomKey, fence, List.of(update));
+  }
+
+  /** Appends several updates of one room in one script call: all in order, or none (stale token). */
+  public Future<AppendOutcome> append(String roomKey, long fence, List<byte[]> updates) {
     RoomKeys keys = RoomKeys.of(roomKey);
-    return APPEND.run(redis, new String[] {keys.meta(), keys.log()}, fence, update)
+    Object[] args = new Object[updates.size() + 1];
+    args[0] = fence;
+    for (int i = 0; i < updates.size(); i++) {
+      args[i + 1] = updates.get(i);
+    }
+    return APPEND.run(redis, new String[] {keys.meta(), keys.log()}, args)
         .map(r -> new AppendOutcome(r.get(0).toInteger() == 1, r.get(1).toInteger(), r.get(2).toLong()));
   }
 

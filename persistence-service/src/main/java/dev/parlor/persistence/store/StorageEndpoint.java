@@ -12,7 +12,9 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +31,11 @@ public final class StorageEndpoint extends VerticleBase {
   private final Counter appends;
   private final Counter staleWrites;
   private final DistributionSummary batchSize;
+  private final InFlightLimit limiter;
 
-  public StorageEndpoint(RoomDataStore store, Compaction compaction, MeterRegistry registry) {
+  public StorageEndpoint(RoomDataStore store, Compaction compaction, MeterRegistry registry, int maxInFlight) {
     this.store = store;
+    this.limiter = new InFlightLimit(maxInFlight);
     this.compaction = compaction;
     this.appends = Counter.builder("parlor_persistence_appends").description("updates appended to room logs")
         .register(registry);
@@ -73,35 +77,45 @@ public final class StorageEndpoint extends VerticleBase {
     });
   }
 
+  /** One room's share of a batch: one script call, whatever the number of updates. */
+  private record RoomAppends(String roomKey, long fence, List<byte[]> updates, List<Integer> positions) {
+  }
+
   private void append(Message<Buffer> msg, List<StorageMessages.Append> batch) {
     batchSize.record(batch.size());
-    List<Future<RoomDataStore.AppendOutcome>> outcomes = new ArrayList<>(batch.size());
-    for (StorageMessages.Append a : batch) {
-      outcomes.add(store.append(a.roomKey(), a.fence(), a.update()));
+    Map<String, RoomAppends> byRoom = new LinkedHashMap<>();
+    for (int i = 0; i < batch.size(); i++) {
+      StorageMessages.Append a = batch.get(i);
+      RoomAppends group = byRoom.computeIfAbsent(a.roomKey() + "#" + a.fence(),
+          k -> new RoomAppends(a.roomKey(), a.fence(), new ArrayList<>(), new ArrayList<>()));
+      group.updates().add(a.update());
+      group.positions().add(i);
     }
-    Future.join(outcomes).onComplete(done -> {
-      List<AppendResult> results = new ArrayList<>(batch.size());
-      for (int i = 0; i < batch.size(); i++) {
-        Future<RoomDataStore.AppendOutcome> f = outcomes.get(i);
-        String roomKey = batch.get(i).roomKey();
-        if (f.failed()) {
-          log.atWarn().addKeyValue("room", roomKey).log("append failed: {}", f.cause().toString());
-          results.add(new AppendResult(StorageMessages.FAILED, 0, 0));
-        } else if (!f.result().accepted()) {
-          staleWrites.increment();
-          log.atWarn().addKeyValue("room", roomKey).addKeyValue("fence", batch.get(i).fence())
-              .log("append refused: stale fencing token");
-          results.add(new AppendResult(StorageMessages.STALE, 0, 0));
-        } else {
-          appends.increment();
-          if (f.result().logEntries() == 1) {
-            store.indexRoom(roomKey);
-          }
-          results.add(new AppendResult(StorageMessages.OK, f.result().logEntries(), f.result().logBytes()));
-        }
+    AppendResult[] results = new AppendResult[batch.size()];
+    limiter.run(byRoom.values().stream().map(group -> (java.util.function.Supplier<Future<?>>) () ->
+        store.append(group.roomKey(), group.fence(), group.updates()).andThen(ar -> record(group, ar, results))
+    ).toList()).onComplete(done -> msg.reply(StorageMessages.appendResults(List.of(results))));
+  }
+
+  private void record(RoomAppends group, io.vertx.core.AsyncResult<RoomDataStore.AppendOutcome> ar,
+                      AppendResult[] results) {
+    AppendResult result;
+    if (ar.failed()) {
+      log.atWarn().addKeyValue("room", group.roomKey()).log("append failed: {}", ar.cause().toString());
+      result = new AppendResult(StorageMessages.FAILED, 0, 0);
+    } else if (!ar.result().accepted()) {
+      staleWrites.increment();
+      log.atWarn().addKeyValue("room", group.roomKey()).addKeyValue("fence", group.fence())
+          .log("append refused: stale fencing token");
+      result = new AppendResult(StorageMessages.STALE, 0, 0);
+    } else {
+      appends.increment(group.updates().size());
+      if (ar.result().logEntries() == group.updates().size()) {
+        store.indexRoom(group.roomKey());
       }
-      msg.reply(StorageMessages.appendResults(results));
-    });
+      result = new AppendResult(StorageMessages.OK, ar.result().logEntries(), ar.result().logBytes());
+    }
+    group.positions().forEach(i -> results[i] = result);
   }
 
   private void compact(Message<Buffer> msg, String roomKey, long fence) {
