@@ -3,7 +3,7 @@
 # The server (parlor.jar, all services, its own Redis) runs on core SERVER_CPU (0); the Java load
 # generator on GEN_CPU (1). Each round runs three modes, a fresh server each, so drift on a shared
 # machine hits all alike (ADMISSION_ROUNDS, default 2). Markdown on stdout.
-#   off    PARLOR_ANONYMOUS=true, no token
+#   off    PARLOR_ANONYMOUS=true (the tokens are sent all the same, and ignored)
 #   on     tokens checked; ADMISSION_TOKENS (1000) users reconnecting with their tokens, so most
 #          signatures were checked before (the gateway's verified-token cache)
 #   fresh  tokens checked with the verified-token cache off: every connection pays a signature
@@ -71,13 +71,15 @@ run_one() { # mode: off|on|fresh
     curl -sf "http://127.0.0.1:$mgmt/health/ready" >/dev/null 2>&1 && break
     sleep 0.5
   done
-  local tokenarg=on
-  [ "$mode" = off ] && tokenarg=off
-  taskset -c "$GEN_CPU" java -cp "$CP" dev.parlor.bench.AdmissionBench --port "$port" --token $tokenarg \
+  # Every mode mints the tokens and sends them (auth off ignores them): same requests, same warm-up.
+  taskset -c "$GEN_CPU" java -cp "$CP" dev.parlor.bench.AdmissionBench --port "$port" --token on \
     --label "$label" \
     --app-key bench-key --tokens "$TOKENS" --concurrency "$CONCURRENCY" --warmup "$WARMUP" \
     --duration "$DURATION" --server-pid "$pid" 2>>"$data/generator.log" | tail -1
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  if ! kill "$pid" 2>/dev/null; then
+    echo "the server had exited; its log:" >&2; tail -20 "$data/server.log" >&2
+  fi
+  wait "$pid" 2>/dev/null || true
   rm -rf "$data"
 }
 
