@@ -152,10 +152,14 @@ class YjsBadInputTest {
     });
   }
 
+  /** The seed of the random tests unless {@code -Dyjs.fuzz.seed=N|random} is given. */
+  static final long DEFAULT_SEED = 20261122;
+
   @Test
   void randomBytes() {
-    long seed = Long.getLong("yjs.fuzz.seed", System.nanoTime());
-    System.out.println("[yjs bad input] random bytes, seed " + seed);
+    long seed = YjsDifferentialTest.seed("yjs.fuzz.seed", DEFAULT_SEED);
+    System.out.println("[yjs bad input] random bytes, seed " + seed + " (replay with -Dyjs.fuzz.seed="
+        + seed + ")");
     Random rnd = new Random(seed);
     assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
       for (int i = 0; i < 50_000; i++) {
@@ -169,7 +173,7 @@ class YjsBadInputTest {
   /** Seeded mutations of real updates for a bounded time (-Dyjs.mutation.seconds, default 5). */
   @Test
   void mutatedRealUpdates() throws IOException {
-    long seed = Long.getLong("yjs.fuzz.seed", System.nanoTime());
+    long seed = YjsDifferentialTest.seed("yjs.fuzz.seed", DEFAULT_SEED);
     long seconds = Long.getLong("yjs.mutation.seconds", 5);
     System.out.println("[yjs bad input] mutations, seed " + seed + " for " + seconds + " s");
     List<byte[]> seeds = seeds();

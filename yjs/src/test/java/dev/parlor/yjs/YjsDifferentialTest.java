@@ -15,18 +15,40 @@ import org.junit.jupiter.api.Test;
  * size within 5% of a gc-enabled Y.Doc). {@link DocumentClockHistories} feeds every history through
  * a {@link DocumentClock} in several orders; Node checks the merged novel parts give the document.
  *
- * <p>{@code -Dyjs.histories=20000} for a longer run, {@code -Dyjs.seed=N} to replay a run.
+ * <p>The run seed is {@link #DEFAULT_SEED} unless {@code -Dyjs.seed=N} (replay a run) or
+ * {@code -Dyjs.seed=random} (a fresh seed, printed) is given; {@code -Dyjs.histories=20000} for a
+ * longer run; {@code -Dyjs.history=H} runs only the history a FAIL line names ("history seed H").
  */
 class YjsDifferentialTest {
   private static final int BATCH = 500;
+  /** The run seed unless {@code -Dyjs.seed} is given, so that CI runs are repeatable. */
+  static final long DEFAULT_SEED = 128143465;
+
+  /**
+   * The seed property {@code name}: unset gives {@code fixed}, {@code random} a fresh seed (the
+   * caller prints it for replay), anything else must be a number.
+   */
+  static long seed(String name, long fixed) {
+    String v = System.getProperty(name);
+    if (v == null || v.isBlank()) {
+      return fixed;
+    }
+    if (v.equalsIgnoreCase("random")) {
+      return new java.security.SecureRandom().nextInt() & 0x7fffffff;
+    }
+    return Long.parseLong(v.trim());
+  }
 
   @Test
   void javaCodecMatchesYjs() throws Exception {
     NodeOracle.requireNode();
-    int histories = Integer.getInteger("yjs.histories", 3000);
-    long seed = Long.getLong("yjs.seed", System.nanoTime() & 0x7fffffff);
-    System.out.println("[yjs differential] seed " + seed + ", " + histories
-        + " histories (replay with -Dyjs.seed=" + seed + " -Dyjs.histories=" + histories + ")");
+    // -Dyjs.history=H replays the one history a FAIL line names ("history seed H")
+    String history = System.getProperty("yjs.history");
+    int histories = history != null ? 1 : Integer.getInteger("yjs.histories", 3000);
+    long seed = seed("yjs.seed", DEFAULT_SEED);
+    System.out.println(history != null ? "[yjs differential] history seed " + history + " alone"
+        : "[yjs differential] seed " + seed + ", " + histories + " histories (replay with -Dyjs.seed="
+            + seed + " -Dyjs.histories=" + histories + ")");
     Path dir = Files.createTempDirectory("parlor-yjs-diff");
     long javaNanos = 0;
     int done = 0;
@@ -37,8 +59,10 @@ class YjsDifferentialTest {
         int batchSeed = (int) ((seed + 7919L * batchNo) & 0x7fffffff);
         Path cases = dir.resolve("cases-" + batchNo + ".bin");
         Path results = dir.resolve("results-" + batchNo + ".bin");
-        NodeOracle.Result gen = NodeOracle.node(600, "oracle.mjs", "gen", "--seed",
-            Integer.toString(batchSeed), "--count", Integer.toString(n), "--out", cases.toString());
+        NodeOracle.Result gen = history != null
+            ? NodeOracle.node(600, "oracle.mjs", "gen", "--history", history, "--out", cases.toString())
+            : NodeOracle.node(600, "oracle.mjs", "gen", "--seed", Integer.toString(batchSeed),
+                "--count", Integer.toString(n), "--out", cases.toString());
         assertEquals(0, gen.exit(), "history generation failed:\n" + gen.output());
         long t0 = System.nanoTime();
         byte[] out = runJava(Files.readAllBytes(cases), batchSeed);
