@@ -293,7 +293,7 @@ async function scenario () {
     const counts = await waitFor(async () => {
       const g = await Promise.all(roomNodes.map(n => gauge(n.mgmt, 'parlor_room_rooms_active')))
       return g[0] + g[1] === r + 1 ? g : false
-    }, { timeout: 10000, interval: 100, message: `the room nodes to report ${r + 1} active rooms` })
+    }, { timeout: 30000, interval: 100, message: `the room nodes to report ${r + 1} active rooms` })
     const before = r === 0 ? [0, 0] : rooms[r - 1].counts
     owner.push(counts[0] > before[0] ? 0 : 1)
     rooms.push({ room, clients: cs, counts })

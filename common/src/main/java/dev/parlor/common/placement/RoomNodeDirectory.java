@@ -49,6 +49,10 @@ public final class RoomNodeDirectory {
                 }
               });
           timer = node.vertx().setPeriodic(refreshMillis, id -> refresh());
+          node.onStop(() -> {
+            stop();
+            return Future.succeededFuture();
+          });
           return refresh();
         });
   }
@@ -74,7 +78,13 @@ public final class RoomNodeDirectory {
     if (announcements == null) {
       return Future.succeededFuture();
     }
-    return announcements.entries().map(entries -> {
+    Future<Map<String, String>> read;
+    try {
+      read = announcements.entries();
+    } catch (RuntimeException e) { // Vert.x is closing: its worker pool refuses the read
+      return Future.failedFuture(e);
+    }
+    return read.map(entries -> {
       Set<String> live = Set.copyOf(node.clusterManager().getNodes());
       Map<String, Integer> next = new TreeMap<>();
       entries.forEach((id, json) -> {
