@@ -43,7 +43,12 @@ class YjsDifferentialTest {
   void javaCodecMatchesYjs() throws Exception {
     NodeOracle.requireNode();
     // -Dyjs.history=H replays the one history a FAIL line names ("history seed H")
-    String history = System.getProperty("yjs.history");
+    String history = System.getProperty("yjs.history", "").trim();
+    if (history.isEmpty()) {
+      history = null;
+    } else {
+      Long.parseLong(history); // a number, as printed
+    }
     int histories = history != null ? 1 : Integer.getInteger("yjs.histories", 3000);
     long seed = seed("yjs.seed", DEFAULT_SEED);
     System.out.println(history != null ? "[yjs differential] history seed " + history + " alone"
