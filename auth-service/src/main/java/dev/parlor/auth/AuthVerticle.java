@@ -53,21 +53,7 @@ public final class AuthVerticle extends VerticleBase {
   }
 
   private void onApi(Message<Buffer> msg) {
-    ApiMessage req;
-    try {
-      req = ApiMessage.decode(msg.body());
-    } catch (IllegalArgumentException e) {
-      msg.reply(ApiMessage.error(400, e.getMessage()));
-      return;
-    }
-    routes.handle(req).onComplete(ar -> {
-      if (ar.succeeded()) {
-        msg.reply(ar.result());
-      } else {
-        log.atWarn().addKeyValue("path", req.path()).log("auth API failed: {}", ar.cause().toString());
-        msg.reply(ApiMessage.error(503, "auth storage unavailable"));
-      }
-    });
+    ApiMessage.serve(msg, routes::handle, log, "auth storage unavailable");
   }
 
   private void onAuthorize(Message<JsonObject> msg) {

@@ -1,7 +1,11 @@
 package dev.parlor.common.bus;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
+import org.slf4j.Logger;
 
 /**
  * An HTTP request or response carried over the event bus, so the gateway's public port can serve
@@ -39,6 +43,29 @@ public record ApiMessage(JsonObject head, Buffer body) {
     } catch (IndexOutOfBoundsException | io.vertx.core.json.DecodeException e) {
       throw new IllegalArgumentException("not an API message: " + e.getMessage());
     }
+  }
+
+  /**
+   * Answers one forwarded request: decodes it (400 if it is not an API message), runs the handler,
+   * and replies with its response, or with 503 and the given reason when the handler fails.
+   */
+  public static void serve(Message<Buffer> msg, Function<ApiMessage, Future<Buffer>> handler, Logger log,
+                           String unavailable) {
+    ApiMessage req;
+    try {
+      req = decode(msg.body());
+    } catch (IllegalArgumentException e) {
+      msg.reply(error(400, e.getMessage()));
+      return;
+    }
+    handler.apply(req).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        log.atWarn().addKeyValue("path", req.path()).log("{}: {}", unavailable, ar.cause().toString());
+        msg.reply(error(503, unavailable));
+      }
+    });
   }
 
   public Buffer encode() {

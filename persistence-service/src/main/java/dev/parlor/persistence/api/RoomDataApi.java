@@ -38,26 +38,15 @@ public final class RoomDataApi extends VerticleBase {
   }
 
   private void onRequest(Message<Buffer> msg) {
-    ApiMessage req;
-    try {
-      req = ApiMessage.decode(msg.body());
-    } catch (IllegalArgumentException e) {
-      msg.reply(ApiMessage.error(400, e.getMessage()));
-      return;
-    }
+    ApiMessage.serve(msg, this::authorized, log, "storage unavailable");
+  }
+
+  private Future<Buffer> authorized(ApiMessage req) {
     String denied = checkAdmin(req.header("authorization"));
     if (denied != null) {
-      msg.reply(ApiMessage.error(adminKey.isEmpty() ? 403 : 401, denied));
-      return;
+      return done(ApiMessage.error(adminKey.isEmpty() ? 403 : 401, denied));
     }
-    handle(req).onComplete(ar -> {
-      if (ar.succeeded()) {
-        msg.reply(ar.result());
-      } else {
-        log.atWarn().addKeyValue("path", req.path()).log("room data request failed: {}", ar.cause().toString());
-        msg.reply(ApiMessage.error(503, "storage unavailable: " + ar.cause().getMessage()));
-      }
-    });
+    return handle(req);
   }
 
   private String checkAdmin(String authorization) {
