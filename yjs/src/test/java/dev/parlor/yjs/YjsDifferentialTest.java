@@ -113,7 +113,8 @@ class YjsDifferentialTest {
     return w.toByteArray();
   }
 
-  private static List<List<Integer>> readSets(Lib0Reader r) {
+  /** Index sets as the Node oracle writes them: a count, then each set's size and indexes. */
+  static List<List<Integer>> readSets(Lib0Reader r) {
     int n = r.readVarUintAsInt();
     List<List<Integer>> sets = new ArrayList<>();
     for (int i = 0; i < n; i++) {

@@ -93,27 +93,13 @@ class YjsRegressionTest {
       for (int i = 0; i < nu; i++) {
         updates.add(r.readVarUint8Array());
       }
-      sets(r); // merge sets
+      YjsDifferentialTest.readSets(r); // merge sets
       int ns = r.readVarUintAsInt();
       for (int i = 0; i < ns; i++) {
         r.readVarUint8Array();
         r.readVarUint8Array();
       }
-      return new History(seed, updates, sets(r));
-    }
-
-    private static List<List<Integer>> sets(Lib0Reader r) {
-      int n = r.readVarUintAsInt();
-      List<List<Integer>> sets = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        int k = r.readVarUintAsInt();
-        List<Integer> s = new ArrayList<>();
-        for (int j = 0; j < k; j++) {
-          s.add(r.readVarUintAsInt());
-        }
-        sets.add(s);
-      }
-      return sets;
+      return new History(seed, updates, YjsDifferentialTest.readSets(r));
     }
   }
 }
