@@ -149,6 +149,7 @@ before(async () => {
     PARLOR_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
     PARLOR_ANONYMOUS: 'true',
     PARLOR_CLUSTER_HEARTBEAT_TIMEOUT_SECONDS: '3',
+    PARLOR_LEASE_TTL_MS: '3000',
     PARLOR_DIRECTORY_REFRESH_MS: '200'
   }
   try {

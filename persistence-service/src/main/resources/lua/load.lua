@@ -1,13 +1,6 @@
--- Reads a room: its snapshot (the value is "<covered stream id>\n<update>") and the log entries
--- after the covered id. With ARGV[1] (a value of the global fence sequence) the caller claims
--- the room: its token becomes larger than every earlier one of this room, so writes of any
--- earlier owner are refused from now on. The global sequence keeps tokens growing even after a
--- room is deleted and created again.
+-- Reads a room: its fencing token, its snapshot (the value is "<covered stream id>\n<update>") and
+-- the log entries after the covered id. Ownership is claimed before, with claim.lua.
 -- KEYS: meta, snapshot, log
-if ARGV[1] ~= '' then
-  local current = tonumber(redis.call('HGET', KEYS[1], 'fence') or '0')
-  redis.call('HSET', KEYS[1], 'fence', math.max(tonumber(ARGV[1]), current + 1))
-end
 local fence = redis.call('HGET', KEYS[1], 'fence') or '0'
 local snap = redis.call('GET', KEYS[2])
 local from = '-'

@@ -15,7 +15,7 @@ public record GatewaySettings(String host, int port, Set<String> parties, int ma
         Set.copyOf(c.list("PARLOR_PARTIES", "yjs")),
         (int) c.longValue("PARLOR_MAX_FRAME_BYTES", 1 << 20, 1024, 64L << 20),
         c.longValue("PARLOR_MAX_PENDING_BYTES", 8L << 20, 1024, 1L << 34),
-        c.longValue("PARLOR_ROOM_JOIN_TIMEOUT_MS", 5000, 100, 120_000),
+        c.longValue("PARLOR_ROOM_JOIN_TIMEOUT_MS", 10_000, 100, 120_000),
         c.bool("PARLOR_WS_COMPRESSION", false),
         c.bool("PARLOR_ANONYMOUS", false),
         c.longValue("PARLOR_API_TIMEOUT_MS", 10_000, 100, 600_000),

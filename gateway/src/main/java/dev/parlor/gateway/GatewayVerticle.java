@@ -19,6 +19,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(GatewayVerticle.class);
+  /** How soon a socket whose room answered MOVED tries again while this gateway still sees the same owner. */
+  private static final long REROUTE_RETRY_MILLIS = 100;
 
   private final GatewaySettings settings;
   private final RoomNodeDirectory directory;
@@ -188,12 +191,65 @@ public final class GatewayVerticle extends VerticleBase {
     vertx.eventBus().request(target, join, new DeliveryOptions().setSendTimeout(settings.joinTimeoutMillis()))
         .onComplete(ar -> {
           sample.stop(metrics.joinLatency);
-          if (ar.failed() && target.equals(socket.roomAddress())) {
+          if (ar.succeeded()) {
+            socket.joined();
+          } else if (target.equals(socket.roomAddress())) {
+            if (ar.cause() instanceof ReplyException re && re.failureCode() == RoomEnvelope.JOIN_MOVED) {
+              reroute(socket, target, null);
+              return;
+            }
             log.atWarn().addKeyValue("room", roomKey).addKeyValue("conn", socket.connId())
                 .log("join failed: {}", ar.cause().getMessage());
             closeSocket(socket, CloseCodes.ROOM_UNAVAILABLE, "room unavailable, reconnect");
           }
         });
+  }
+
+  /**
+   * The room node at {@code from} does not serve the socket's room (any more): join the room's owner
+   * and hand it the frame the old node refused, if any. When this gateway still sees {@code from} as
+   * the owner, its view or the node's lease is catching up: try again shortly, for at most the
+   * join timeout.
+   */
+  private void reroute(ClientSocket socket, String from, Buffer frame) {
+    if (!from.equals(socket.roomAddress())) { // routed already, by a change of the room nodes
+      forward(socket, frame);
+      return;
+    }
+    long now = System.currentTimeMillis();
+    socket.rerouting(now);
+    String next = directory.addressFor(socket.room().key());
+    if (next == null || now - socket.reroutingSince() > settings.joinTimeoutMillis()) {
+      closeSocket(socket, CloseCodes.ROOM_UNAVAILABLE, "room unavailable, reconnect");
+      return;
+    }
+    Runnable rejoin = () -> {
+      if (socket.isClosed() || !from.equals(socket.roomAddress())) {
+        forward(socket, frame);
+        return;
+      }
+      String owner = directory.addressFor(socket.room().key());
+      if (owner == null) {
+        closeSocket(socket, CloseCodes.ROOM_UNAVAILABLE, "no room node is available, reconnect");
+        return;
+      }
+      socket.moveTo(owner);
+      metrics.reattached.increment();
+      join(socket, true);
+      forward(socket, frame);
+    };
+    if (next.equals(from)) {
+      vertx.setTimer(REROUTE_RETRY_MILLIS, id -> rejoin.run());
+    } else {
+      rejoin.run();
+    }
+  }
+
+  private void forward(ClientSocket socket, Buffer frame) {
+    if (frame != null && frame.length() > 0 && !socket.isClosed()) {
+      vertx.eventBus().send(socket.roomAddress(),
+          RoomEnvelope.frame(Op.FRAME, socket.connId(), socket.room().key(), frame));
+    }
   }
 
   /**
@@ -278,6 +334,12 @@ public final class GatewayVerticle extends VerticleBase {
         ClientSocket s = sockets.get(env.connId());
         if (s != null) {
           closeSocket(s, (short) env.number(), env.text());
+        }
+      }
+      case MOVED -> {
+        ClientSocket s = sockets.get(env.connId());
+        if (s != null) {
+          reroute(s, env.text(), env.payload());
         }
       }
       default -> log.atWarn().addKeyValue("room", env.roomKey()).log("dropped unexpected {} sent to a gateway", env.op());

@@ -84,12 +84,13 @@ public final class StorageBench {
       for (int r = 0; r < rooms; r++) {
         String room = "yjs/cold-" + r;
         store.importDocument(room, snapshot, true).await(30, TimeUnit.SECONDS);
-        long fence = store.claim(room).await(30, TimeUnit.SECONDS).fence();
+        long fence = store.claim(room, "bench-writer", 60_000).await(30, TimeUnit.SECONDS).fence();
         List<Future<?>> appends = new ArrayList<>();
         for (byte[] u : log) {
           appends.add(store.append(room, fence, u));
         }
         Future.all(appends).await(60, TimeUnit.SECONDS);
+        store.release(room, "bench-writer", fence).await(30, TimeUnit.SECONDS); // the room node claims it next
       }
       WebSocketClient client = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
           .setMaxFrameSize(64 << 20).setMaxMessageSize(64 << 20));
@@ -122,7 +123,7 @@ public final class StorageBench {
 
       // Compaction of a 10,000-entry log of typed characters.
       String room = "yjs/compact-10k";
-      long fence = store.claim(room).await(30, TimeUnit.SECONDS).fence();
+      long fence = store.claim(room, "bench-writer", 60_000).await(30, TimeUnit.SECONDS).fence();
       long logBytes = 0;
       for (int chunk = 0; chunk < 10_000; chunk += 500) {
         List<Future<?>> appends = new ArrayList<>();

@@ -78,6 +78,10 @@ class RoomDataApiTest {
     assertArrayEquals(YUpdates.compact(List.of(u1, u2)), r.body());
     JsonObject stats = new JsonObject(new String(call("GET", "/v1/rooms/yjs/export-1", null, KEY).body()));
     assertEquals(2L, stats.getLong("logEntries"));
+    JsonObject owner = stats.getJsonObject("owner");
+    assertEquals(parlor.roomNodes.get(0).nodeId(), owner.getString("node"), "the room node holding the lease");
+    assertEquals(stats.getLong("fence"), owner.getLong("fence"));
+    assertTrue(owner.getLong("leaseMillisLeft") > 0);
     assertTrue(new String(call("GET", "/v1/rooms", null, KEY).body()).contains("export-1"));
     assertEquals(404, call("GET", "/v1/rooms/yjs/never-used/document", null, KEY).statusCode());
   }

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * long  connection id      (the target or, for BROADCAST, the excluded connection; 0 = none)
  * long  sent at            (epoch microseconds, for the event-bus latency metric)
  * short room key length, room key (UTF-8, "party/room")
- * short text length, text  (JOIN: gateway address; CLOSE: reason; else empty)
+ * short text length, text  (JOIN: gateway address; CLOSE: reason; MOVED: the room address; else empty)
  * short number             (JOIN: access | REATTACH; CLOSE: close code; else 0)
  * ...   payload            (the rest: a y-websocket frame)
  * </pre>
@@ -35,11 +35,21 @@ public record RoomEnvelope(Op op, long connId, long sentAtMicros, String roomKey
     /** room to gateway: payload for every local socket of the room but connId. */
     BROADCAST,
     /** room to gateway: close connection connId with code number and reason text. */
-    CLOSE
+    CLOSE,
+    /**
+     * room to gateway: the room is not (or no longer) served at the address in text; route
+     * connection connId to the room's current owner and send it the payload (a client frame), if any.
+     */
+    MOVED,
+    /** room to room: the sender released the room's lease; a claim waiting for it may retry now. */
+    RELEASED
   }
 
   /** JOIN flag: the socket moved here from the room's previous owner and needs a full resync. */
   public static final int REATTACH = 0x100;
+
+  /** The failure code of a JOIN sent to a node that does not own the room: route it again. */
+  public static final int JOIN_MOVED = 409;
 
   /** What a connection may do in its room. */
   public enum Access { READ, WRITE }

@@ -11,11 +11,16 @@ import java.util.List;
  * write whose token is not the room's current one ({@link #STALE}).
  *
  * <pre>
+ * CLAIM    request: op, room key, node id, ttl ms  reply: status byte (OK or HELD), fence, holder, ttl ms
+ * RENEW    request: op, node id, ttl ms, n, n x (room key, fence)   reply: n x status byte (OK or STALE)
+ * RELEASE  request: op, room key, node id, fence   reply: status byte
  * LOAD     request: op, room key                 reply: fence, snapshot, n, n x update
  * APPEND   request: op, n, n x (room key, fence, update)
  *          reply:   n x (status byte, log entries int, log bytes long)
  * COMPACT  request: op, room key, fence          reply: status byte
  * </pre>
+ * A room node serves a room only while it holds the room's lease (CLAIM, then RENEW well within the
+ * ttl); RELEASE hands it over.
  * Strings and byte arrays are an int length and the bytes.
  */
 public final class StorageMessages {
@@ -25,10 +30,23 @@ public final class StorageMessages {
   public static final byte LOAD = 1;
   public static final byte APPEND = 2;
   public static final byte COMPACT = 3;
+  public static final byte CLAIM = 4;
+  public static final byte RENEW = 5;
+  public static final byte RELEASE = 6;
 
   public static final byte OK = 0;
   public static final byte STALE = 1;
   public static final byte FAILED = 2;
+  /** CLAIM: another node holds the room's lease. */
+  public static final byte HELD = 3;
+
+  /** A lease to renew. */
+  public record Lease(String roomKey, long fence) {
+  }
+
+  /** The answer to CLAIM: OK with the new fence, or HELD by holder for at most ttlMillis more. */
+  public record Claimed(byte status, long fence, String holder, long ttlMillis) {
+  }
 
   /** One append of a batch. */
   public record Append(String roomKey, long fence, byte[] update) {
@@ -44,6 +62,24 @@ public final class StorageMessages {
 
   public static Buffer load(String roomKey) {
     return putString(Buffer.buffer().appendByte(LOAD), roomKey);
+  }
+
+  public static Buffer claim(String roomKey, String node, long ttlMillis) {
+    return putString(putString(Buffer.buffer().appendByte(CLAIM), roomKey), node).appendLong(ttlMillis);
+  }
+
+  public static Buffer claimed(Claimed c) {
+    return putString(Buffer.buffer().appendByte(c.status()).appendLong(c.fence()), c.holder()).appendLong(c.ttlMillis());
+  }
+
+  public static Buffer renew(String node, long ttlMillis, List<Lease> leases) {
+    Buffer b = putString(Buffer.buffer().appendByte(RENEW), node).appendLong(ttlMillis).appendInt(leases.size());
+    leases.forEach(l -> putString(b, l.roomKey()).appendLong(l.fence()));
+    return b;
+  }
+
+  public static Buffer release(String roomKey, String node, long fence) {
+    return putString(putString(Buffer.buffer().appendByte(RELEASE), roomKey), node).appendLong(fence);
   }
 
   public static Buffer compact(String roomKey, long fence) {
@@ -122,6 +158,19 @@ public final class StorageMessages {
       List<Append> out = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         out.add(new Append(readString(), readLong(), readBytes()));
+      }
+      return out;
+    }
+
+    public Claimed claimed() {
+      return new Claimed(readByte(), readLong(), readString(), readLong());
+    }
+
+    public List<Lease> leases() {
+      int n = count(12);
+      List<Lease> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        out.add(new Lease(readString(), readLong()));
       }
       return out;
     }

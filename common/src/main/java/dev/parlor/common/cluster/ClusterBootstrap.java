@@ -53,7 +53,7 @@ public final class ClusterBootstrap {
     hz.setProperty("hazelcast.shutdownhook.enabled", "false");
     // A silent member is dropped after this many seconds (Hazelcast's own default is 60).
     hz.setProperty("hazelcast.max.no.heartbeat.seconds",
-        String.valueOf(config.integer("PARLOR_CLUSTER_HEARTBEAT_TIMEOUT_SECONDS", 10)));
+        String.valueOf(config.integer("PARLOR_CLUSTER_HEARTBEAT_TIMEOUT_SECONDS", 5)));
     hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     String host = config.string("PARLOR_CLUSTER_HOST", "127.0.0.1");
     NetworkConfig net = hz.getNetworkConfig();
@@ -68,6 +68,10 @@ public final class ClusterBootstrap {
     } else {
       hz.setProperty("hazelcast.local.localAddress", host);
       List<String> members = config.list("PARLOR_CLUSTER_MEMBERS", host);
+      // A member given without a port is looked for on this many ports from PARLOR_CLUSTER_PORT
+      // (Hazelcast tries 3), so other clusters on the same host cannot hide this one's members.
+      hz.setProperty("hazelcast.tcp.join.port.try.count",
+          String.valueOf(config.integer("PARLOR_CLUSTER_PORT_RANGE", 20)));
       join.getTcpIpConfig().setEnabled(true).setMembers(members);
     }
     return hz;

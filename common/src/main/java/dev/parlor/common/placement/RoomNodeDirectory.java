@@ -111,6 +111,11 @@ public final class RoomNodeDirectory {
     return List.copyOf(shardsByNode.keySet());
   }
 
+  /** The id of the room node that owns roomKey, or null when no room node is live. */
+  public String ownerOf(String roomKey) {
+    return RoomPlacement.owner(roomKey, shardsByNode.keySet());
+  }
+
   /** The event-bus address serving roomKey, or null when no room node is live. */
   public String addressFor(String roomKey) {
     Map<String, Integer> view = shardsByNode;

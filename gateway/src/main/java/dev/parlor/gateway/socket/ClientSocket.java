@@ -18,6 +18,7 @@ public final class ClientSocket {
   private final Grant grant;
   private long pendingBytes;
   private boolean closed;
+  private long reroutingSinceMillis;
 
   public ClientSocket(long connId, RoomRef room, ServerWebSocket ws, String roomAddress, long maxPendingBytes,
                       Grant grant) {
@@ -49,6 +50,21 @@ public final class ClientSocket {
   /** The room now lives elsewhere: frames go to the new address from now on. */
   public void moveTo(String address) {
     this.roomAddress = address;
+  }
+
+  /** When the room first answered MOVED without a successful join since, or 0. */
+  public long reroutingSince() {
+    return reroutingSinceMillis;
+  }
+
+  public void rerouting(long nowMillis) {
+    if (reroutingSinceMillis == 0) {
+      reroutingSinceMillis = nowMillis;
+    }
+  }
+
+  public void joined() {
+    reroutingSinceMillis = 0;
   }
 
   public boolean isClosed() {

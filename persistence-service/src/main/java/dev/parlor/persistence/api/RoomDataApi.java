@@ -78,8 +78,7 @@ public final class RoomDataApi extends VerticleBase {
     String roomKey = new RoomRef(parts[1], parts[2]).key();
     boolean document = parts.length == 4;
     return switch (req.method() + (document ? " document" : " room")) {
-      case "GET room" -> store.stats(roomKey).map(s -> s == null
-          ? ApiMessage.error(404, "room has no data") : ApiMessage.json(200, s));
+      case "GET room" -> roomInfo(roomKey);
       case "DELETE room" -> store.delete(roomKey).map(found -> {
         if (!found) {
           return ApiMessage.error(404, "room has no data");
@@ -91,6 +90,19 @@ public final class RoomDataApi extends VerticleBase {
       case "PUT document", "POST document" -> importDocument(roomKey, req);
       default -> done(ApiMessage.error(405, "method not allowed"));
     };
+  }
+
+  /** A room's sizes and its current owner: the room node holding its lease (null when none does). */
+  private Future<Buffer> roomInfo(String roomKey) {
+    Future<JsonObject> stats = store.stats(roomKey);
+    Future<JsonObject> owner = store.owner(roomKey);
+    return Future.all(stats, owner).map(v -> {
+      if (stats.result() == null && owner.result() == null) {
+        return ApiMessage.error(404, "room has no data");
+      }
+      JsonObject info = stats.result() != null ? stats.result() : RoomDataStore.emptyStats(roomKey);
+      return ApiMessage.json(200, info.put("owner", owner.result()));
+    });
   }
 
   private Future<Buffer> list(ApiMessage req) {

@@ -19,6 +19,16 @@ public final class RoomDataStore {
   public record AppendOutcome(boolean accepted, int logEntries, long logBytes) {
   }
 
+  /**
+   * The answer to a claim: granted with the room's new fencing token, or refused while {@code holder}
+   * holds the lease (for {@code ttlMillis} more at most, unless it renews).
+   */
+  public record LeaseClaim(boolean granted, long fence, String holder, long ttlMillis) {
+  }
+
+  private static final LuaScript CLAIM = new LuaScript("claim");
+  private static final LuaScript RENEW = new LuaScript("renew");
+  private static final LuaScript RELEASE = new LuaScript("release");
   private static final LuaScript LOAD = new LuaScript("load");
   private static final LuaScript APPEND = new LuaScript("append");
   private static final LuaScript COMPACT = new LuaScript("compact");
@@ -30,20 +40,52 @@ public final class RoomDataStore {
     this.redis = redis;
   }
 
-  /** Makes the caller the room's owner under a new fencing token, and reads the room. */
-  public Future<StoredRoom> claim(String roomKey) {
-    return redis.send(Request.cmd(Command.INCR).arg(RoomKeys.FENCE_SEQUENCE))
-        .compose(fence -> load(roomKey, fence.toString()));
-  }
-
-  /** Reads the room without claiming it (exports, compaction). */
-  public Future<StoredRoom> read(String roomKey) {
-    return load(roomKey, "");
-  }
-
-  private Future<StoredRoom> load(String roomKey, String newFence) {
+  /**
+   * Makes node the room's owner under a new fencing token and a lease of ttlMillis, unless another
+   * node holds the lease. Earlier owners' writes are refused from then on.
+   */
+  public Future<LeaseClaim> claim(String roomKey, String node, long ttlMillis) {
     RoomKeys keys = RoomKeys.of(roomKey);
-    return LOAD.run(redis, keys.all(), newFence).map(r -> {
+    return redis.send(Request.cmd(Command.INCR).arg(RoomKeys.FENCE_SEQUENCE))
+        .compose(seq -> CLAIM.run(redis, new String[] {keys.meta(), keys.lease()}, seq.toString(), node, ttlMillis))
+        .map(r -> r.get(0).toInteger() == 1
+            ? new LeaseClaim(true, Long.parseLong(r.get(1).toString()), node, r.get(2).toLong())
+            : new LeaseClaim(false, 0, r.get(1).toString(), Math.max(0, r.get(2).toLong())));
+  }
+
+  /** Extends node's lease of the room by ttlMillis; false when the lease is gone or another's. */
+  public Future<Boolean> renew(String roomKey, String node, long fence, long ttlMillis) {
+    return RENEW.run(redis, new String[] {RoomKeys.of(roomKey).lease()}, node + " " + fence, ttlMillis)
+        .map(r -> r.toInteger() == 1);
+  }
+
+  /** Gives node's lease of the room up; false when it was not (or no longer) node's. */
+  public Future<Boolean> release(String roomKey, String node, long fence) {
+    return RELEASE.run(redis, new String[] {RoomKeys.of(roomKey).lease()}, node + " " + fence)
+        .map(r -> r.toInteger() == 1);
+  }
+
+  /** The node holding the room's lease and the lease's time left in ms, or null when none does. */
+  public Future<JsonObject> owner(String roomKey) {
+    String lease = RoomKeys.of(roomKey).lease();
+    return redis.send(Request.cmd(Command.GET).arg(lease)).compose(v -> {
+      if (v == null) {
+        return Future.succeededFuture(null);
+      }
+      String[] parts = v.toString().split(" ", 2);
+      return redis.send(Request.cmd(Command.PTTL).arg(lease)).map(ttl -> new JsonObject()
+          .put("node", parts[0]).put("fence", Long.parseLong(parts[1])).put("leaseMillisLeft", ttl.toLong()));
+    });
+  }
+
+  /** Reads the room as stored (ownership is claimed separately, with {@link #claim}). */
+  public Future<StoredRoom> read(String roomKey) {
+    return load(roomKey);
+  }
+
+  private Future<StoredRoom> load(String roomKey) {
+    RoomKeys keys = RoomKeys.of(roomKey);
+    return LOAD.run(redis, keys.all()).map(r -> {
       long fence = Long.parseLong(r.get(0).toString());
       byte[] raw = r.get(1).toBytes();
       String covered = "0-0";
@@ -130,14 +172,21 @@ public final class RoomDataStore {
       for (String field : r.getKeys()) {
         meta.put(field, r.get(field).toLong());
       }
-      int slash = roomKey.indexOf('/');
-      return new JsonObject().put("party", roomKey.substring(0, slash)).put("room", roomKey.substring(slash + 1))
+      return emptyStats(roomKey)
           .put("snapshotBytes", meta.getLong("snapshotBytes", 0L))
           .put("logEntries", meta.getLong("logEntries", 0L))
           .put("logBytes", meta.getLong("logBytes", 0L))
           .put("lastCompaction", meta.getLong("lastCompaction", 0L))
           .put("fence", meta.getLong("fence", 0L));
     });
+  }
+
+  /** The stats of a room with nothing stored. */
+  public static JsonObject emptyStats(String roomKey) {
+    int slash = roomKey.indexOf('/');
+    return new JsonObject().put("party", roomKey.substring(0, slash)).put("room", roomKey.substring(slash + 1))
+        .put("snapshotBytes", 0L).put("logEntries", 0L).put("logBytes", 0L).put("lastCompaction", 0L)
+        .put("fence", 0L);
   }
 
   /** Rooms in the index, in the order they were first stored, with their stats. */

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers the rooms' storage requests ({@link StorageMessages}) at {@link Addresses#PERSISTENCE}:
- * loads that claim a room, batches of appends (one Redis round trip per batch, pipelined), and
+ * room leases (claim, renew, release), loads, batches of appends (one Redis round trip per batch, pipelined), and
  * compactions.
  */
 public final class StorageEndpoint extends VerticleBase {
@@ -54,6 +54,9 @@ public final class StorageEndpoint extends VerticleBase {
     StorageMessages.Reader r = new StorageMessages.Reader(msg.body());
     try {
       switch (r.op()) {
+        case StorageMessages.CLAIM -> claim(msg, r.readString(), r.readString(), r.readLong());
+        case StorageMessages.RENEW -> renew(msg, r.readString(), r.readLong(), r.leases());
+        case StorageMessages.RELEASE -> release(msg, r.readString(), r.readString(), r.readLong());
         case StorageMessages.LOAD -> load(msg, r.readString());
         case StorageMessages.APPEND -> append(msg, r.appends());
         case StorageMessages.COMPACT -> compact(msg, r.readString(), r.readLong());
@@ -65,8 +68,50 @@ public final class StorageEndpoint extends VerticleBase {
     }
   }
 
+  private void claim(Message<Buffer> msg, String roomKey, String node, long ttlMillis) {
+    store.claim(roomKey, node, ttlMillis).onComplete(ar -> {
+      if (ar.succeeded()) {
+        RoomDataStore.LeaseClaim c = ar.result();
+        msg.reply(StorageMessages.claimed(new StorageMessages.Claimed(
+            c.granted() ? StorageMessages.OK : StorageMessages.HELD, c.fence(), c.holder(), c.ttlMillis())));
+      } else {
+        log.atWarn().addKeyValue("room", roomKey).addKeyValue("node", node).log("claim failed: {}", ar.cause().toString());
+        msg.fail(503, "claim failed: " + ar.cause().getMessage());
+      }
+    });
+  }
+
+  /** Renews a node's leases, one script call per room (a room's keys share one Redis Cluster slot). */
+  private void renew(Message<Buffer> msg, String node, long ttlMillis, List<StorageMessages.Lease> leases) {
+    byte[] status = new byte[leases.size()];
+    java.util.Arrays.fill(status, StorageMessages.FAILED);
+    List<java.util.function.Supplier<Future<?>>> calls = new ArrayList<>(leases.size());
+    for (int i = 0; i < leases.size(); i++) {
+      int at = i;
+      StorageMessages.Lease lease = leases.get(i);
+      calls.add(() -> store.renew(lease.roomKey(), node, lease.fence(), ttlMillis)
+          .andThen(ar -> {
+            if (ar.succeeded()) {
+              status[at] = ar.result() ? StorageMessages.OK : StorageMessages.STALE;
+            }
+          }));
+    }
+    limiter.run(calls).onComplete(done -> msg.reply(Buffer.buffer(status)));
+  }
+
+  private void release(Message<Buffer> msg, String roomKey, String node, long fence) {
+    store.release(roomKey, node, fence).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(Buffer.buffer().appendByte(ar.result() ? StorageMessages.OK : StorageMessages.STALE));
+      } else {
+        log.atWarn().addKeyValue("room", roomKey).addKeyValue("node", node).log("release failed: {}", ar.cause().toString());
+        msg.fail(503, "release failed: " + ar.cause().getMessage());
+      }
+    });
+  }
+
   private void load(Message<Buffer> msg, String roomKey) {
-    store.claim(roomKey).onComplete(ar -> {
+    store.read(roomKey).onComplete(ar -> {
       if (ar.succeeded()) {
         StoredRoom room = ar.result();
         msg.reply(StorageMessages.loaded(new Loaded(room.fence(), room.snapshot(), room.updates())));

@@ -93,7 +93,7 @@ class RedisClusterModeTest {
     // Enough rooms that their hash slots fall on all three masters.
     for (int r = 0; r < 12; r++) {
       String room = "yjs/cluster-" + r;
-      long fence = await(store.claim(room)).fence();
+      long fence = await(store.claim(room, "node-a", 60_000)).fence();
       List<byte[]> sent = new ArrayList<>();
       for (int i = 1; i <= 5; i++) {
         byte[] u = RoomDataStoreTest.insert(i, room + i);
@@ -102,7 +102,10 @@ class RedisClusterModeTest {
       }
       assertEquals(Compaction.Result.COMPACTED, await(compaction.compact(room, fence)));
       assertArrayEquals(YUpdates.compact(sent), YUpdates.compact(await(store.read(room)).allUpdates()));
-      long newer = await(store.claim(room)).fence();
+      assertTrue(await(store.renew(room, "node-a", fence, 60_000)));
+      assertFalse(await(store.claim(room, "node-b", 60_000)).granted());
+      assertTrue(await(store.release(room, "node-a", fence)));
+      long newer = await(store.claim(room, "node-b", 60_000)).fence();
       assertFalse(await(store.append(room, fence, RoomDataStoreTest.insert(9, "stale"))).accepted());
       assertTrue(await(store.append(room, newer, RoomDataStoreTest.insert(10, "fresh"))).accepted());
       assertTrue(await(store.importDocument(room, YUpdates.compact(sent), true)));

@@ -72,28 +72,66 @@ class RoomDataStoreTest {
     }
   }
 
+  /** Claims the room for node "node-a" (a test's single owner). */
+  static long claim(String roomKey) throws Exception {
+    RoomDataStore.LeaseClaim c = await(store.claim(roomKey, "node-a", 60_000));
+    assertTrue(c.granted());
+    return c.fence();
+  }
+
   @Test
-  void appendsAreFencedByTheCurrentOwner() throws Exception {
+  void aLeaseHasOneHolderAndATokenThatGrowsWithEachOwner() throws Exception {
     String room = "yjs/fenced";
-    StoredRoom first = await(store.claim(room));
-    assertTrue(await(store.append(room, first.fence(), insert(1, "a"))).accepted());
-    StoredRoom second = await(store.claim(room)); // a new owner takes over
-    assertTrue(second.fence() > first.fence());
-    assertEquals(1, second.updates().size(), "the new owner sees what the old one stored");
-    assertFalse(await(store.append(room, first.fence(), insert(2, "stale"))).accepted(), "stale owner refused");
-    assertEquals(Compaction.Result.STALE, await(compaction.compact(room, first.fence())), "stale compaction refused");
-    assertTrue(await(store.append(room, second.fence(), insert(3, "b"))).accepted());
+    RoomDataStore.LeaseClaim a = await(store.claim(room, "node-a", 60_000));
+    assertTrue(a.granted());
+    assertTrue(await(store.append(room, a.fence(), insert(1, "a"))).accepted());
+    RoomDataStore.LeaseClaim refused = await(store.claim(room, "node-b", 60_000));
+    assertFalse(refused.granted(), "another node holds the lease");
+    assertEquals("node-a", refused.holder());
+    assertTrue(refused.ttlMillis() > 0 && refused.ttlMillis() <= 60_000);
+    assertEquals("node-a", await(store.owner(room)).getString("node"));
+    assertTrue(await(store.renew(room, "node-a", a.fence(), 60_000)));
+    assertFalse(await(store.renew(room, "node-b", a.fence(), 60_000)), "only the holder renews");
+    assertTrue(await(store.release(room, "node-a", a.fence())));
+    assertFalse(await(store.renew(room, "node-a", a.fence(), 60_000)), "a released lease is not renewed");
+    assertNull(await(store.owner(room)));
+
+    RoomDataStore.LeaseClaim b = await(store.claim(room, "node-b", 60_000));
+    assertTrue(b.granted());
+    assertTrue(b.fence() > a.fence());
+    assertFalse(await(store.release(room, "node-a", a.fence())), "a late release never frees a newer lease");
+    assertEquals("node-b", await(store.owner(room)).getString("node"));
+    assertEquals(1, await(store.read(room)).updates().size(), "the new owner sees what the old one stored");
+    assertFalse(await(store.append(room, a.fence(), insert(2, "stale"))).accepted(), "stale owner refused");
+    assertEquals(Compaction.Result.STALE, await(compaction.compact(room, a.fence())), "stale compaction refused");
+    assertTrue(await(store.append(room, b.fence(), insert(3, "b"))).accepted());
     assertEquals(2, await(store.read(room)).updates().size(), "nothing of the stale owner was written");
     var entries = await(redis.send(Request.cmd(Command.XRANGE).arg(RoomKeys.of(room).log()).arg("-").arg("+")));
-    assertEquals(String.valueOf(first.fence()), entries.get(0).get(1).get(3).toString());
-    assertEquals(String.valueOf(second.fence()), entries.get(1).get(1).get(3).toString(),
+    assertEquals(String.valueOf(a.fence()), entries.get(0).get(1).get(3).toString());
+    assertEquals(String.valueOf(b.fence()), entries.get(1).get(1).get(3).toString(),
         "each entry keeps the token it was written under");
+  }
+
+  @Test
+  void aLeaseNotRenewedExpiresAndTheRoomCanBeClaimed() throws Exception {
+    String room = "yjs/expiring";
+    RoomDataStore.LeaseClaim a = await(store.claim(room, "node-a", 150));
+    assertTrue(a.granted());
+    assertFalse(await(store.claim(room, "node-b", 5000)).granted());
+    Thread.sleep(250);
+    assertFalse(await(store.renew(room, "node-a", a.fence(), 5000)), "too late: the lease expired");
+    RoomDataStore.LeaseClaim b = await(store.claim(room, "node-b", 5000));
+    assertTrue(b.granted());
+    assertTrue(b.fence() > a.fence());
+    RoomDataStore.LeaseClaim again = await(store.claim(room, "node-b", 5000));
+    assertTrue(again.granted(), "the holder may claim again");
+    assertTrue(again.fence() > b.fence());
   }
 
   @Test
   void compactionFoldsTheLogAndKeepsLaterAppends() throws Exception {
     String room = "yjs/compact";
-    long fence = await(store.claim(room)).fence();
+    long fence = claim(room);
     List<byte[]> all = new ArrayList<>();
     for (int i = 1; i <= 50; i++) {
       all.add(insert(i, "u" + i));
@@ -115,7 +153,7 @@ class RoomDataStoreTest {
   @Test
   void aCompactionThatFailsMidwayLosesNothing() throws Exception {
     String room = "yjs/midway";
-    long fence = await(store.claim(room)).fence();
+    long fence = claim(room);
     for (int i = 1; i <= 10; i++) {
       await(store.append(room, fence, insert(i, "x" + i)));
     }
@@ -143,7 +181,7 @@ class RoomDataStoreTest {
     assertArrayEquals(doc, document(room));
     assertFalse(await(store.importDocument(room, YUpdates.compact(List.of(insert(6, "other"))), false)));
     assertArrayEquals(doc, document(room), "refused import wrote nothing");
-    long fence = await(store.claim(room)).fence();
+    long fence = claim(room);
     await(store.append(room, fence, insert(7, "live")));
     byte[] replacement = YUpdates.compact(List.of(insert(8, "replacement")));
     assertTrue(await(store.importDocument(room, replacement, true)));
@@ -154,7 +192,7 @@ class RoomDataStoreTest {
   @Test
   void deleteRemovesEveryKeyAndTheIndexEntry() throws Exception {
     String room = "yjs/delete-me";
-    long fence = await(store.claim(room)).fence();
+    long fence = claim(room);
     await(store.append(room, fence, insert(1, "gone")));
     await(store.indexRoom(room));
     assertTrue(await(store.list(0, 1000)).stream().anyMatch(o -> o.toString().contains("delete-me")));

@@ -1,6 +1,5 @@
 package dev.parlor.room.host;
 
-import dev.parlor.common.bus.CloseCodes;
 import dev.parlor.common.bus.RoomEnvelope;
 import dev.parlor.common.bus.RoomEnvelope.Access;
 import dev.parlor.common.bus.RoomEnvelope.Op;
@@ -25,12 +24,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Hosts one live room on a shard: loads it from the store (holding traffic until then), tracks
  * which gateway each connection sits on, and turns room output into one event-bus message per
- * gateway.
+ * gateway. When the room moves away (a hand-over or a lost lease) every connection is told MOVED, so
+ * its gateway routes it to the new owner without closing the socket.
  */
 final class RoomHost implements RoomOutput {
   private static final Logger log = LoggerFactory.getLogger(RoomHost.class);
 
   private final String roomKey;
+  private final String address;
   private final Vertx vertx;
   private final EventBus bus;
   private final RoomMetrics metrics;
@@ -40,9 +41,13 @@ final class RoomHost implements RoomOutput {
   private final Queue<Runnable> held = new ArrayDeque<>();
   private final Future<Void> loaded;
   private YjsRoom room;
+  private boolean leaving;
+  private boolean gone;
 
-  RoomHost(String roomKey, Vertx vertx, RoomStore store, RoomMetrics metrics, int maxTail, Runnable dropped) {
+  RoomHost(String roomKey, String address, Vertx vertx, RoomStore store, RoomMetrics metrics, int maxTail,
+           Runnable dropped) {
     this.roomKey = roomKey;
+    this.address = address;
     this.dropped = dropped;
     this.vertx = vertx;
     this.bus = vertx.eventBus();
@@ -92,6 +97,10 @@ final class RoomHost implements RoomOutput {
   }
 
   void frame(long connId, byte[] frame) {
+    if (leaving) {
+      moved(connId, frame); // never applied here: the gateway hands it to the new owner
+      return;
+    }
     whenLoaded(() -> {
       if (room != null && gatewayOf.containsKey(connId)) {
         room.message(connId, frame);
@@ -114,6 +123,42 @@ final class RoomHost implements RoomOutput {
 
   boolean failed() {
     return loaded.failed();
+  }
+
+  boolean leaving() {
+    return leaving;
+  }
+
+  /**
+   * Hands the room over: new frames are answered MOVED, the room's writes are stored and its lease
+   * released, then every connection is told MOVED and the room is dropped. Completes with the
+   * connections' gateways, for MOVED answers to frames still on their way.
+   */
+  Future<Map<Long, String>> handOver(RoomStore store) {
+    leaving = true;
+    return loaded.transform(ar -> store.release(roomKey)).map(v -> moveAway());
+  }
+
+  /** Tells every connection MOVED and drops the room; returns the connections' gateways. */
+  Map<Long, String> moveAway() {
+    leaving = true;
+    Map<Long, String> moved = Map.copyOf(gatewayOf);
+    if (!gone) {
+      gone = true;
+      moved.forEach((connId, gateway) -> moved(connId, null));
+      metrics.connections.addAndGet(-gatewayOf.size());
+      gatewayOf.clear();
+      dropped.run();
+    }
+    return moved;
+  }
+
+  private void moved(long connId, byte[] frame) {
+    String gateway = gatewayOf.get(connId);
+    if (gateway != null) {
+      bus.send(gateway, RoomEnvelope.encode(Op.MOVED, connId, roomKey, address, 0,
+          frame == null ? null : Buffer.buffer(frame)));
+    }
   }
 
   @Override
@@ -145,7 +190,7 @@ final class RoomHost implements RoomOutput {
 
   @Override
   public void lostOwnership() {
-    closeAll(CloseCodes.ROOM_UNAVAILABLE, "room moved to another node; reconnect");
+    moveAway();
   }
 
   /** Closes every connection of the room and tells the shard to drop it. */

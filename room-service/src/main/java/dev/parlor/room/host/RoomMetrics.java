@@ -18,6 +18,8 @@ public final class RoomMetrics {
   final Timer busTransit;
   final Timer load;
   final Timer merge;
+  final Counter movesIn;
+  final Counter movesOut;
 
   public RoomMetrics(MeterRegistry registry) {
     Gauge.builder("parlor_room_rooms_active", rooms, AtomicInteger::get)
@@ -36,8 +38,17 @@ public final class RoomMetrics {
         .register(registry);
     load = Timer.builder("parlor_room_load").description("time to load a room from its store")
         .register(registry);
+    movesIn = Counter.builder("parlor_room_moves_in")
+        .description("rooms loaded here with clients re-attached from their previous owner").register(registry);
+    movesOut = Counter.builder("parlor_room_moves_out")
+        .description("rooms handed over to another node").register(registry);
     merge = Timer.builder("parlor_room_merge").description("background folds of a document's update tail")
         .publishPercentiles(0.5, 0.99).register(registry);
+  }
+
+  /** Rooms loaded on this node now. */
+  public int activeRooms() {
+    return rooms.get();
   }
 
   void transit(long sentAtMicros, long nowMicros) {

@@ -12,14 +12,22 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import dev.parlor.common.bus.RoomEnvelope.Op;
+import dev.parlor.common.placement.RoomNodeDirectory;
+import io.vertx.core.Context;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One shard of a room node: takes the room traffic of the rooms that hash to it, on one event
- * loop, and unloads rooms that stay empty for PARLOR_ROOM_IDLE_MS.
+ * loop, and unloads rooms that stay empty for PARLOR_ROOM_IDLE_MS. When the set of room nodes
+ * changes, it hands the rooms that now belong to another node over, a few at a time; traffic for a
+ * room it does not serve is answered MOVED, never applied.
  */
 public final class RoomShardVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RoomShardVerticle.class);
@@ -31,14 +39,23 @@ public final class RoomShardVerticle extends VerticleBase {
   private final RoomMetrics metrics;
   private final long idleMillis;
   private final int maxTail;
+  private final RoomNodeDirectory directory;
+  private final int moveConcurrency;
   private final Map<String, RoomHost> rooms = new HashMap<>();
   private final Map<String, Long> idleTimers = new HashMap<>();
+  private final MovedRooms movedRooms = new MovedRooms();
+  private final ArrayDeque<String> toHandOver = new ArrayDeque<>();
+  private int handingOver;
+  private String address;
   private MessageConsumer<Buffer> consumer;
   private MessageConsumer<String> resets;
 
   public RoomShardVerticle(String nodeId, int shard, Function<Vertx, RoomStore> storeFactory,
-                           RoomMetrics metrics, long idleMillis, int maxTail) {
+                           RoomMetrics metrics, long idleMillis, int maxTail, RoomNodeDirectory directory,
+                           int moveConcurrency) {
     this.maxTail = maxTail;
+    this.directory = directory;
+    this.moveConcurrency = moveConcurrency;
     this.storeFactory = storeFactory;
     this.nodeId = nodeId;
     this.shard = shard;
@@ -49,7 +66,11 @@ public final class RoomShardVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     store = storeFactory.apply(vertx);
-    consumer = vertx.eventBus().consumer(Addresses.roomShard(nodeId, shard), this::onMessage);
+    store.onOwnershipLost(this::lost);
+    address = Addresses.roomShard(nodeId, shard);
+    Context context = vertx.getOrCreateContext();
+    directory.onChange(() -> context.runOnContext(v -> rebalance()));
+    consumer = vertx.eventBus().consumer(address, this::onMessage);
     resets = vertx.eventBus().consumer(Addresses.ROOM_RESET, msg -> {
       RoomHost host = rooms.get(msg.body());
       if (host != null) {
@@ -63,7 +84,11 @@ public final class RoomShardVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     metrics.rooms.addAndGet(-rooms.size());
-    return Future.all(consumer.unregister(), resets.unregister());
+    // Whatever was not handed over gives its lease up now rather than when it would expire.
+    List<Future<Void>> released = new ArrayList<>();
+    rooms.keySet().forEach(key -> released.add(store.release(key)));
+    rooms.clear();
+    return Future.join(released).eventually(() -> Future.all(consumer.unregister(), resets.unregister()));
   }
 
   private void onMessage(Message<Buffer> msg) {
@@ -84,8 +109,11 @@ public final class RoomShardVerticle extends VerticleBase {
         if (host != null) {
           metrics.framesIn.increment();
           host.frame(env.connId(), env.payload().getBytes());
+        } else {
+          notServed(env);
         }
       }
+      case RELEASED -> store.released(env.roomKey());
       case LEAVE -> {
         RoomHost host = rooms.get(env.roomKey());
         if (host != null) {
@@ -113,14 +141,23 @@ public final class RoomShardVerticle extends VerticleBase {
       return;
     }
     access = Access.values()[accessIndex];
+    RoomHost current = rooms.get(env.roomKey());
+    if (current == null ? !nodeId.equals(directory.ownerOf(env.roomKey())) : current.leaving()) {
+      msg.fail(RoomEnvelope.JOIN_MOVED, "room is served by another node");
+      return;
+    }
+    movedRooms.forget(env.roomKey());
     Long timer = idleTimers.remove(env.roomKey());
     if (timer != null) {
       vertx.cancelTimer(timer);
     }
     RoomHost host = rooms.computeIfAbsent(env.roomKey(), key -> {
       metrics.rooms.incrementAndGet();
+      if (reattached) {
+        metrics.movesIn.increment(); // its clients come from the room's previous owner
+      }
       RoomHost[] self = new RoomHost[1];
-      self[0] = new RoomHost(key, vertx, store, metrics, maxTail, () -> unload(key, self[0]));
+      self[0] = new RoomHost(key, address, vertx, store, metrics, maxTail, () -> unload(key, self[0]));
       return self[0];
     });
     host.join(env.connId(), env.text(), access, reattached).onComplete(ar -> {
@@ -131,6 +168,61 @@ public final class RoomShardVerticle extends VerticleBase {
         unload(env.roomKey(), host);
       }
     });
+  }
+
+  /** A frame for a room not served here: MOVED if its connection was here before the room moved. */
+  private void notServed(RoomEnvelope env) {
+    String gateway = movedRooms.gatewayOf(env.roomKey(), env.connId(), System.currentTimeMillis());
+    if (gateway != null) {
+      vertx.eventBus().send(gateway, RoomEnvelope.encode(Op.MOVED, env.connId(), env.roomKey(), address, 0,
+          env.payload()));
+    } else {
+      log.atDebug().addKeyValue("room", env.roomKey()).addKeyValue("conn", env.connId())
+          .log("dropped a frame for a room not served here");
+    }
+  }
+
+  /** The room nodes changed: queue the rooms that now belong elsewhere for hand-over. */
+  private void rebalance() {
+    rooms.forEach((key, host) -> {
+      if (!host.leaving() && !toHandOver.contains(key) && !nodeId.equals(directory.ownerOf(key))) {
+        toHandOver.add(key);
+      }
+    });
+    handOverNext();
+  }
+
+  /** Hands rooms over at most moveConcurrency at a time, so a join or leave never stalls the shard. */
+  private void handOverNext() {
+    while (handingOver < moveConcurrency && !toHandOver.isEmpty()) {
+      String key = toHandOver.poll();
+      RoomHost host = rooms.get(key);
+      if (host == null || host.leaving() || nodeId.equals(directory.ownerOf(key))) {
+        continue;
+      }
+      handingOver++;
+      host.handOver(store).onComplete(ar -> {
+        handingOver--;
+        metrics.movesOut.increment();
+        if (ar.succeeded()) {
+          movedRooms.remember(key, ar.result(), System.currentTimeMillis());
+        }
+        String next = directory.addressFor(key);
+        if (next != null) {
+          vertx.eventBus().send(next, RoomEnvelope.frame(Op.RELEASED, 0, key, null));
+        }
+        log.atInfo().addKeyValue("room", key).addKeyValue("to", directory.ownerOf(key)).log("room handed over");
+        handOverNext();
+      });
+    }
+  }
+
+  /** The room's lease is lost: stop serving it at once; its gateways route its sockets again. */
+  private void lost(String roomKey) {
+    RoomHost host = rooms.get(roomKey);
+    if (host != null) {
+      movedRooms.remember(roomKey, host.moveAway(), System.currentTimeMillis());
+    }
   }
 
   private void scheduleIdleCheck(String roomKey) {
@@ -149,7 +241,7 @@ public final class RoomShardVerticle extends VerticleBase {
   private void unload(String roomKey, RoomHost host) {
     if (rooms.remove(roomKey, host)) {
       metrics.rooms.decrementAndGet();
-      store.roomUnloaded(roomKey);
+      store.release(roomKey);
       log.atDebug().addKeyValue("room", roomKey).log("room unloaded");
     }
   }

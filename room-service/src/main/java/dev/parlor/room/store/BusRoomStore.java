@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * Rooms stored by persistence-service, reached over the event bus. One instance per shard (one
  * event loop): appends are group-committed, at most one batch in flight, the next batch collecting
  * meanwhile, so durability costs one round trip per batch rather than per update. Asks for
- * compaction when a room's log grows past the configured count or size.
+ * compaction when a room's log grows past the configured count or size. A room is read and written
+ * only under its lease ({@link RoomLeases}), and every write carries the lease's fencing token.
  */
 public final class BusRoomStore implements RoomStore {
   private static final Logger log = LoggerFactory.getLogger(BusRoomStore.class);
@@ -35,14 +37,16 @@ public final class BusRoomStore implements RoomStore {
   private final DeliveryOptions options;
   private final int compactEntries;
   private final long compactBytes;
-  private final Map<String, Long> fences = new HashMap<>();
+  private final RoomLeases leases;
+  private final Map<String, Future<Void>> lastAppend = new HashMap<>();
   private final Set<String> compacting = new HashSet<>();
   private List<Pending> pending = new ArrayList<>();
   private boolean inFlight;
   private boolean scheduled;
 
-  public BusRoomStore(Vertx vertx, long timeoutMillis, int compactEntries, long compactBytes) {
+  public BusRoomStore(Vertx vertx, RoomLeases leases, long timeoutMillis, int compactEntries, long compactBytes) {
     this.vertx = vertx;
+    this.leases = leases;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMillis);
     this.compactEntries = compactEntries;
     this.compactBytes = compactBytes;
@@ -50,10 +54,11 @@ public final class BusRoomStore implements RoomStore {
 
   @Override
   public Future<List<byte[]>> load(String roomKey) {
-    return vertx.eventBus().<Buffer>request(Addresses.PERSISTENCE, StorageMessages.load(roomKey), options)
+    // Claimed first: once this node holds the lease, no earlier owner can write, so the read is whole.
+    return leases.acquire(roomKey)
+        .compose(fence -> vertx.eventBus().<Buffer>request(Addresses.PERSISTENCE, StorageMessages.load(roomKey), options))
         .map(reply -> {
           Loaded loaded = new StorageMessages.Reader(reply.body()).loaded();
-          fences.put(roomKey, loaded.fence());
           List<byte[]> all = new ArrayList<>(loaded.log().size() + 1);
           if (loaded.snapshot().length > 0) {
             all.add(loaded.snapshot());
@@ -65,12 +70,15 @@ public final class BusRoomStore implements RoomStore {
 
   @Override
   public Future<Void> append(String roomKey, byte[] update) {
-    Long fence = fences.get(roomKey);
+    Long fence = leases.fence(roomKey);
     if (fence == null) {
       return Future.failedFuture(new StaleOwnerException(roomKey));
     }
     Promise<Void> done = Promise.promise();
     pending.add(new Pending(new Append(roomKey, fence, update), done));
+    Future<Void> appended = done.future();
+    lastAppend.put(roomKey, appended);
+    appended.onComplete(ar -> lastAppend.remove(roomKey, appended));
     if (!inFlight && !scheduled) {
       scheduled = true;
       vertx.runOnContext(v -> flush()); // after this event: everything appended meanwhile joins the batch
@@ -113,7 +121,7 @@ public final class BusRoomStore implements RoomStore {
         }
       }
       case StorageMessages.STALE -> {
-        fences.remove(roomKey);
+        leases.drop(roomKey, "an append was refused for a stale fencing token");
         p.done().fail(new StaleOwnerException(roomKey));
       }
       default -> p.done().fail(new IllegalStateException("append failed in persistence-service"));
@@ -121,14 +129,14 @@ public final class BusRoomStore implements RoomStore {
   }
 
   private Future<Void> compact(String roomKey) {
-    Long fence = fences.get(roomKey);
+    Long fence = leases.fence(roomKey);
     if (fence == null || !compacting.add(roomKey)) {
       return Future.succeededFuture();
     }
     return vertx.eventBus().<Buffer>request(Addresses.PERSISTENCE, StorageMessages.compact(roomKey, fence), options)
         .<Void>map(reply -> {
           if (reply.body().getByte(0) == StorageMessages.STALE) {
-            fences.remove(roomKey);
+            leases.drop(roomKey, "a compaction was refused for a stale fencing token");
           }
           return null;
         })
@@ -146,7 +154,20 @@ public final class BusRoomStore implements RoomStore {
   }
 
   @Override
-  public void roomUnloaded(String roomKey) {
-    fences.remove(roomKey);
+  public Future<Void> release(String roomKey) {
+    // The room's stored writes come first: the next owner must load every acknowledged update.
+    Future<Void> last = lastAppend.get(roomKey);
+    Future<Void> written = last == null ? Future.succeededFuture() : last.transform(ar -> Future.succeededFuture());
+    return written.compose(v -> leases.release(roomKey));
+  }
+
+  @Override
+  public void onOwnershipLost(Consumer<String> lost) {
+    leases.onLost(lost);
+  }
+
+  @Override
+  public void released(String roomKey) {
+    leases.released(roomKey);
   }
 }

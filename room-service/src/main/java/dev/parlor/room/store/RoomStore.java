@@ -2,6 +2,7 @@ package dev.parlor.room.store;
 
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A room's durable data as the room sees it. {@link #load} makes this node the room's owner;
@@ -18,7 +19,19 @@ public interface RoomStore {
     return Future.succeededFuture();
   }
 
-  /** The room is no longer served here; forget what was kept for it. */
-  default void roomUnloaded(String roomKey) {
+  /**
+   * The room is no longer served here (unloaded or handed over): once its writes are stored, give
+   * its ownership up so another node may load it.
+   */
+  default Future<Void> release(String roomKey) {
+    return Future.succeededFuture();
+  }
+
+  /** Where the store reports rooms this node no longer owns (a lease lost); they must stop at once. */
+  default void onOwnershipLost(Consumer<String> lost) {
+  }
+
+  /** Another node released a room this store may be waiting to claim. */
+  default void released(String roomKey) {
   }
 }

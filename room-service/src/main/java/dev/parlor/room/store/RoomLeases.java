@@ -1,0 +1,218 @@
+package dev.parlor.room.store;
+
+import dev.parlor.common.bus.Addresses;
+import dev.parlor.common.bus.StorageMessages;
+import dev.parlor.common.bus.StorageMessages.Claimed;
+import dev.parlor.common.bus.StorageMessages.Lease;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One shard's leases on its rooms (one event loop, so no locking). A room is served only while its
+ * lease is held: claimed before the room loads (waiting while another node holds it, until that
+ * node releases it or its lease runs out), renewed every third of the ttl in one request, given up
+ * on hand-over or unload. A lease whose renewal did not succeed in time is dropped here before
+ * Redis can expire it (its deadline counts from when the renewal was sent), so a node has stopped
+ * serving a room before any other node can claim it.
+ */
+public final class RoomLeases {
+  private static final Logger log = LoggerFactory.getLogger(RoomLeases.class);
+
+  /** node: this room node's id; ttl: lease length; wait: how long a claim waits for a holder. */
+  public record Settings(String node, long ttlMillis, long waitMillis) {
+  }
+
+  private static final class Held {
+    final long fence;
+    long deadlineNanos;
+
+    Held(long fence, long deadlineNanos) {
+      this.fence = fence;
+      this.deadlineNanos = deadlineNanos;
+    }
+  }
+
+  private final Vertx vertx;
+  private final Settings settings;
+  private final DeliveryOptions options;
+  private final Map<String, Held> held = new HashMap<>();
+  private final Map<String, Runnable> waiting = new HashMap<>();
+  private final Counter renewals;
+  private final Counter renewalFailures;
+  private final Counter lostCount;
+  private Consumer<String> lost = key -> { };
+  private long timer = -1;
+  private long lastRenewalNanos;
+  private boolean renewing;
+
+  public RoomLeases(Vertx vertx, Settings settings, long requestTimeoutMillis, MeterRegistry registry) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.options = new DeliveryOptions().setSendTimeout(requestTimeoutMillis);
+    this.renewals = Counter.builder("parlor_room_lease_renewals").description("room leases renewed")
+        .register(registry);
+    this.renewalFailures = Counter.builder("parlor_room_lease_renewal_failures")
+        .description("room lease renewals that failed (Redis or persistence-service unreachable)").register(registry);
+    this.lostCount = Counter.builder("parlor_room_leases_lost")
+        .description("rooms dropped because their lease expired or was taken over").register(registry);
+  }
+
+  /** Where rooms whose lease this node lost are reported; the room must stop being served at once. */
+  public void onLost(Consumer<String> lost) {
+    this.lost = lost;
+  }
+
+  /** The fencing token of the room's lease, or null when this shard does not hold it. */
+  public Long fence(String roomKey) {
+    Held h = held.get(roomKey);
+    return h == null ? null : h.fence;
+  }
+
+  /** Claims the room's lease; completes with its fencing token, or fails once the wait is over. */
+  public Future<Long> acquire(String roomKey) {
+    Promise<Long> claimed = Promise.promise();
+    claim(roomKey, claimed, System.nanoTime() + settings.waitMillis() * 1_000_000L, true);
+    return claimed.future();
+  }
+
+  private void claim(String roomKey, Promise<Long> claimed, long giveUpAtNanos, boolean first) {
+    long sentAt = System.nanoTime();
+    vertx.eventBus().<Buffer>request(Addresses.PERSISTENCE,
+        StorageMessages.claim(roomKey, settings.node(), settings.ttlMillis()), options).onComplete(ar -> {
+      if (ar.failed()) {
+        claimed.fail(ar.cause());
+        return;
+      }
+      Claimed c = new StorageMessages.Reader(ar.result().body()).claimed();
+      if (c.status() == StorageMessages.OK) {
+        held.put(roomKey, new Held(c.fence(), sentAt + settings.ttlMillis() * 1_000_000L));
+        startTimer();
+        claimed.complete(c.fence());
+      } else if (System.nanoTime() >= giveUpAtNanos) {
+        claimed.fail(new IllegalStateException("room is still held by node " + c.holder()));
+      } else {
+        if (first) {
+          log.atInfo().addKeyValue("room", roomKey).addKeyValue("holder", c.holder())
+              .log("waiting for the room's lease (released on hand-over, else expires in {} ms)", c.ttlMillis());
+        }
+        // Retry when the holder says it released the room, or when its lease must have run out.
+        long delay = Math.max(1, Math.min(c.ttlMillis() + 1, settings.ttlMillis() / 5));
+        long retry = vertx.setTimer(delay, id -> {
+          waiting.remove(roomKey);
+          claim(roomKey, claimed, giveUpAtNanos, false);
+        });
+        waiting.put(roomKey, () -> {
+          if (vertx.cancelTimer(retry)) {
+            claim(roomKey, claimed, giveUpAtNanos, false);
+          }
+        });
+      }
+    });
+  }
+
+  /** The room's previous holder released it: a claim waiting for it tries again now. */
+  public void released(String roomKey) {
+    Runnable retry = waiting.remove(roomKey);
+    if (retry != null) {
+      retry.run();
+    }
+  }
+
+  /** Gives the lease up (a hand-over or an unload), so another node may claim the room now. */
+  public Future<Void> release(String roomKey) {
+    Held h = held.remove(roomKey);
+    if (h == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.eventBus().<Buffer>request(Addresses.PERSISTENCE,
+        StorageMessages.release(roomKey, settings.node(), h.fence), options).<Void>mapEmpty()
+        .recover(err -> {
+          // Not fatal: the lease then runs out by itself within its ttl.
+          log.atWarn().addKeyValue("room", roomKey).log("lease release failed: {}", err.toString());
+          return Future.succeededFuture();
+        });
+  }
+
+  /** Stops serving the room: its lease is no longer ours (taken over, or not renewed in time). */
+  public void drop(String roomKey, String why) {
+    if (held.remove(roomKey) != null) {
+      lostCount.increment();
+      log.atWarn().addKeyValue("room", roomKey).log("room lease lost: {}", why);
+      lost.accept(roomKey);
+    }
+  }
+
+  private void startTimer() {
+    if (timer < 0) {
+      // Deadlines are checked at a tenth of the ttl, so a lease is dropped well before it expires.
+      timer = vertx.setPeriodic(Math.max(10, settings.ttlMillis() / 10), id -> tick());
+    }
+  }
+
+  private void tick() {
+    long now = System.nanoTime();
+    long margin = settings.ttlMillis() * 100_000L; // a tenth of the ttl, in ns
+    for (Map.Entry<String, Held> e : new ArrayList<>(held.entrySet())) {
+      if (now >= e.getValue().deadlineNanos - margin) {
+        drop(e.getKey(), "not renewed within the lease ttl");
+      }
+    }
+    if (held.isEmpty()) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    } else if (!renewing && now - lastRenewalNanos >= settings.ttlMillis() * 1_000_000L / 3) {
+      renew();
+    }
+  }
+
+  private void renew() {
+    List<Lease> leases = new ArrayList<>(held.size());
+    held.forEach((key, h) -> leases.add(new Lease(key, h.fence)));
+    long sentAt = System.nanoTime();
+    lastRenewalNanos = sentAt;
+    renewing = true;
+    vertx.eventBus().<Buffer>request(Addresses.PERSISTENCE,
+        StorageMessages.renew(settings.node(), settings.ttlMillis(), leases),
+        new DeliveryOptions().setSendTimeout(Math.max(100, settings.ttlMillis() / 2))).onComplete(ar -> {
+      renewing = false;
+      if (ar.failed()) {
+        renewalFailures.increment(leases.size());
+        log.atWarn().addKeyValue("leases", leases.size()).log("lease renewal failed: {}", ar.cause().toString());
+        return;
+      }
+      Buffer status = ar.result().body();
+      for (int i = 0; i < leases.size() && i < status.length(); i++) {
+        Lease lease = leases.get(i);
+        Held h = held.get(lease.roomKey());
+        if (h == null || h.fence != lease.fence()) {
+          continue; // released or claimed again meanwhile
+        }
+        switch (status.getByte(i)) {
+          case StorageMessages.OK -> {
+            h.deadlineNanos = sentAt + settings.ttlMillis() * 1_000_000L;
+            renewals.increment();
+          }
+          case StorageMessages.STALE -> drop(lease.roomKey(), "the lease expired or another node holds it");
+          default -> renewalFailures.increment();
+        }
+      }
+    });
+  }
+
+  /** Every room whose lease this shard holds. */
+  public List<String> rooms() {
+    return List.copyOf(held.keySet());
+  }
+}
