@@ -270,7 +270,7 @@ export function assertNothingLost (room, cs) {
 }
 
 /** A fresh provider and the room data API both give the converged text. */
-export async function assertStored (server, httpPort, adminKey, room, final, fresh) {
+export async function assertStored (httpPort, adminKey, room, final, fresh) {
   await waitFor(() => fresh.provider.synced && fresh.text.toString() === final, {
     timeout: 15000,
     message: () => `room ${room}: a fresh provider to sync the converged text (synced ${fresh.provider.synced}, ` +

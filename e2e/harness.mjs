@@ -344,10 +344,10 @@ export function uniqueRoom (label = 'room') {
  * A real Yjs client: Y.Doc + y-websocket's WebsocketProvider over `ws`.
  * BroadcastChannel is disabled so clients in this process talk only through the server.
  */
-export function connectClient (server, room, { connect = true, params } = {}) {
+export function connectClient (server, room, { connect = true, params, WebSocketPolyfill = WebSocket } = {}) {
   const doc = new Y.Doc()
   const provider = new WebsocketProvider(server.wsBase, room, doc, {
-    WebSocketPolyfill: WebSocket,
+    WebSocketPolyfill,
     disableBc: true,
     connect,
     params

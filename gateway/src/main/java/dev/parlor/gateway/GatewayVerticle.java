@@ -20,6 +20,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
@@ -194,7 +195,9 @@ public final class GatewayVerticle extends VerticleBase {
           if (ar.succeeded()) {
             socket.joined();
           } else if (target.equals(socket.roomAddress())) {
-            if (ar.cause() instanceof ReplyException re && re.failureCode() == RoomEnvelope.JOIN_MOVED) {
+            // Moved, or the node is gone (its handlers left before the directory caught up).
+            if (ar.cause() instanceof ReplyException re && (re.failureCode() == RoomEnvelope.JOIN_MOVED
+                || re.failureType() == ReplyFailure.NO_HANDLERS)) {
               reroute(socket, target, null);
               return;
             }
