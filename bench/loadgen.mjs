@@ -34,6 +34,8 @@ const DRAIN = Number(opt('drain', 5)) * 1000
 const CONNECT_TIMEOUT = Number(opt('connect-timeout', 60)) * 1000
 const CONNECT_PARALLEL = Number(opt('connect-parallel', 64))
 const SERVER_PID = opt('server-pid') ? Number(opt('server-pid')) : null
+// name=pid,name=pid: processes whose own CPU time over the measured window is reported one by one
+const CPU_PIDS = (opt('cpu-pids', '') || '').split(',').filter(Boolean).map(x => x.split('=')).map(([n, p]) => [n, Number(p)])
 const LABEL = opt('label', '')
 const ROOM_PREFIX = opt('room-prefix', `bench-${process.pid}-${Date.now().toString(36)}`)
 
@@ -293,12 +295,14 @@ async function main () {
   let cpu0 = null
   let gen0 = null
   let busy0 = 0
+  let each0 = []
   const ticker = setInterval(() => {
     const now = performance.now()
     if (phase === 'warmup' && now - start >= WARMUP) {
       phase = 'measure'
       windowStart = now
       cpu0 = SERVER_PID ? treeCpu(SERVER_PID) : null
+      each0 = CPU_PIDS.map(([, pid]) => treeCpu(pid).sec)
       gen0 = process.cpuUsage()
       busy0 = machineBusySec()
     }
@@ -321,6 +325,7 @@ async function main () {
     const check = setInterval(() => { if (phase === 'drain') { clearInterval(check); resolve() } }, 20)
   })
   const cpu1 = SERVER_PID ? treeCpu(SERVER_PID) : null
+  const cpuByProcess = Object.fromEntries(CPU_PIDS.map(([name, pid], i) => [name, +(treeCpu(pid).sec - each0[i]).toFixed(2)]))
   const gen1 = process.cpuUsage(gen0)
   const busy1 = machineBusySec()
   const windowSec = (windowEnd - windowStart) / 1000
@@ -363,6 +368,7 @@ async function main () {
     errors,
     serverProcesses: cpu1 ? cpu1.names : null,
     serverCpuSec: serverCpuSec === null ? null : +serverCpuSec.toFixed(2),
+    cpuByProcess,
     serverCpuUsPerDelivery: serverCpuSec === null || !deliveredInWindow ? null : +(serverCpuSec * 1e6 / deliveredInWindow).toFixed(2),
     generatorCpuShare: +((gen1.user + gen1.system) / 1e6 / windowSec).toFixed(2),
     serverCpuShare: serverCpuSec === null ? null : +(serverCpuSec / windowSec).toFixed(2),

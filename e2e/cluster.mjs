@@ -30,11 +30,15 @@ export function groupAlive (pid) {
 
 export const exited = (p) => p.child.exitCode !== null || p.child.signalCode !== null
 
-/** `java -jar parlor.jar <service>` in a process group of its own, output kept in memory. */
-export function startService (name, service, env, dataDir) {
+/**
+ * `java -jar parlor.jar <service>` in a process group of its own, output kept in memory; `prefix`
+ * runs it through another command (benchmarks pin servers with `taskset -c N`, which execs java).
+ */
+export function startService (name, service, env, dataDir, { prefix = [], javaOpts = JAVA_OPTS } = {}) {
   const jar = process.env.PARLOR_JAR || path.join(repoRoot, 'launcher/target/parlor.jar')
   if (!fs.existsSync(jar)) throw new Error(`Parlor jar not found: ${jar}; build it with ./parlor build`)
-  const child = spawn('java', [...JAVA_OPTS, '-jar', jar, service], {
+  const argv = [...prefix, 'java', ...javaOpts, '-jar', jar, service]
+  const child = spawn(argv[0], argv.slice(1), {
     cwd: dataDir,
     env: { ...process.env, PARLOR_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,8 +60,8 @@ export function startService (name, service, env, dataDir) {
 }
 
 /** Starts the embedded Redis service on port and waits until it is up. */
-export async function startRedis (port, dataDir) {
-  const redis = startService('redis', 'redis', { PARLOR_REDIS_PORT: String(port) }, dataDir)
+export async function startRedis (port, dataDir, options) {
+  const redis = startService('redis', 'redis', { PARLOR_REDIS_PORT: String(port) }, dataDir, options)
   await waitFor(() => {
     if (exited(redis)) throw new Error(`redis exited: ${redis.out}`)
     return /Redis is up at/.test(redis.out)

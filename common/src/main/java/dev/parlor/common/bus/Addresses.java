@@ -21,6 +21,9 @@ public final class Addresses {
   /** Cluster-wide map: room node id to its {@code {"shards": n}} announcement. */
   public static final String ROOM_NODES_MAP = "parlor.room-nodes";
 
+  /** Published by a room node after it announced or withdrew itself in {@link #ROOM_NODES_MAP}. */
+  public static final String ROOM_NODES_CHANGED = "parlor.room-nodes.changed";
+
   /** persistence-service: room storage requests from rooms (load, append, compact). */
   public static final String PERSISTENCE = "parlor.persistence";
 

@@ -49,6 +49,9 @@ public final class RoomNodeDirectory {
                 }
               });
           timer = node.vertx().setPeriodic(refreshMillis, id -> refresh());
+          // A node that announces or withdraws tells everyone at once, so gateways and the rooms'
+          // old owners see a change together rather than up to a refresh period apart.
+          node.vertx().eventBus().consumer(Addresses.ROOM_NODES_CHANGED, msg -> refresh());
           node.onStop(() -> {
             stop();
             return Future.succeededFuture();
@@ -66,12 +69,17 @@ public final class RoomNodeDirectory {
   /** Announces this process as a room node with the given number of shards. */
   public Future<Void> announce(int shards) {
     return announcements.put(node.nodeId(), new JsonObject().put("shards", shards).encode())
-        .compose(v -> refresh());
+        .compose(v -> changed());
   }
 
   /** Withdraws this process's announcement (a graceful leave). */
   public Future<Void> withdraw() {
-    return announcements.remove(node.nodeId()).compose(v -> refresh());
+    return announcements.remove(node.nodeId()).compose(v -> changed());
+  }
+
+  private Future<Void> changed() {
+    node.vertx().eventBus().publish(Addresses.ROOM_NODES_CHANGED, node.nodeId());
+    return refresh();
   }
 
   public Future<Void> refresh() {
