@@ -155,10 +155,14 @@ public final class BusRoomStore implements RoomStore {
 
   @Override
   public Future<Void> release(String roomKey) {
+    Long fence = leases.fence(roomKey);
+    if (fence == null) {
+      return Future.succeededFuture();
+    }
     // The room's stored writes come first: the next owner must load every acknowledged update.
     Future<Void> last = lastAppend.get(roomKey);
     Future<Void> written = last == null ? Future.succeededFuture() : last.transform(ar -> Future.succeededFuture());
-    return written.compose(v -> leases.release(roomKey));
+    return written.compose(v -> leases.release(roomKey, fence));
   }
 
   @Override

@@ -130,12 +130,16 @@ public final class RoomLeases {
     }
   }
 
-  /** Gives the lease up (a hand-over or an unload), so another node may claim the room now. */
-  public Future<Void> release(String roomKey) {
-    Held h = held.remove(roomKey);
-    if (h == null) {
+  /**
+   * Gives the lease with that token up (a hand-over or an unload), so another node may claim the
+   * room now; a newer lease of the room (claimed again meanwhile) is kept.
+   */
+  public Future<Void> release(String roomKey, long fence) {
+    Held h = held.get(roomKey);
+    if (h == null || h.fence != fence) {
       return Future.succeededFuture();
     }
+    held.remove(roomKey);
     return vertx.eventBus().<Buffer>request(Addresses.PERSISTENCE,
         StorageMessages.release(roomKey, settings.node(), h.fence), options).<Void>mapEmpty()
         .recover(err -> {

@@ -127,10 +127,18 @@ class RoomLeasesTest {
   void renewedLeasesStay() throws Exception {
     CompletableFuture<String> lost = new CompletableFuture<>();
     RoomLeases leases = leases(300, lost);
-    onContext(() -> leases.acquire("yjs/d"));
+    long fence = onContext(() -> leases.acquire("yjs/d"));
     Thread.sleep(1_200);
     assertTrue(!lost.isDone(), "renewed every third of the ttl, the lease is kept");
     assertTrue(renewals.get() >= 3, "renewals: " + renewals.get());
-    onContext(() -> leases.release("yjs/d"));
+    onContext(() -> leases.release("yjs/d", fence + 1));
+    assertTrue(!lost.isDone());
+    CompletableFuture<Long> kept = new CompletableFuture<>();
+    vertx.runOnContext(v -> kept.complete(leases.fence("yjs/d")));
+    assertEquals(fence, kept.get(2, TimeUnit.SECONDS), "a release for another token keeps the lease");
+    onContext(() -> leases.release("yjs/d", fence));
+    CompletableFuture<Long> gone = new CompletableFuture<>();
+    vertx.runOnContext(v -> gone.complete(leases.fence("yjs/d")));
+    assertNull(gone.get(2, TimeUnit.SECONDS));
   }
 }
