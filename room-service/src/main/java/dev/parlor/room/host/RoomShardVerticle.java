@@ -1,25 +1,27 @@
 package dev.parlor.room.host;
 
-import java.util.function.Function;
-import io.vertx.core.Vertx;
-import dev.parlor.common.bus.CloseCodes;
 import dev.parlor.common.bus.Addresses;
+import dev.parlor.common.bus.CloseCodes;
 import dev.parlor.common.bus.RoomEnvelope;
 import dev.parlor.common.bus.RoomEnvelope.Access;
+import dev.parlor.common.bus.RoomEnvelope.Op;
+import dev.parlor.common.placement.RoomNodeDirectory;
 import dev.parlor.room.store.RoomStore;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import dev.parlor.common.bus.RoomEnvelope.Op;
-import dev.parlor.common.placement.RoomNodeDirectory;
-import io.vertx.core.Context;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +46,7 @@ public final class RoomShardVerticle extends VerticleBase {
   private final Map<String, RoomHost> rooms = new HashMap<>();
   private final Map<String, Long> idleTimers = new HashMap<>();
   private final MovedRooms movedRooms = new MovedRooms();
-  private final ArrayDeque<String> toHandOver = new ArrayDeque<>();
+  private final Set<String> toHandOver = new LinkedHashSet<>();
   private int handingOver;
   private String address;
   private MessageConsumer<Buffer> consumer;
@@ -185,7 +187,7 @@ public final class RoomShardVerticle extends VerticleBase {
   /** The room nodes changed: queue the rooms that now belong elsewhere for hand-over. */
   private void rebalance() {
     rooms.forEach((key, host) -> {
-      if (!host.leaving() && !toHandOver.contains(key) && !nodeId.equals(directory.ownerOf(key))) {
+      if (!host.leaving() && !nodeId.equals(directory.ownerOf(key))) {
         toHandOver.add(key);
       }
     });
@@ -195,7 +197,9 @@ public final class RoomShardVerticle extends VerticleBase {
   /** Hands rooms over at most moveConcurrency at a time, so a join or leave never stalls the shard. */
   private void handOverNext() {
     while (handingOver < moveConcurrency && !toHandOver.isEmpty()) {
-      String key = toHandOver.poll();
+      Iterator<String> first = toHandOver.iterator();
+      String key = first.next();
+      first.remove();
       RoomHost host = rooms.get(key);
       if (host == null || host.leaving() || nodeId.equals(directory.ownerOf(key))) {
         continue;
@@ -204,9 +208,8 @@ public final class RoomShardVerticle extends VerticleBase {
       host.handOver(store).onComplete(ar -> {
         handingOver--;
         metrics.movesOut.increment();
-        if (ar.succeeded()) {
-          movedRooms.remember(key, ar.result(), System.currentTimeMillis());
-        }
+        // Should the hand-over fail midway, the room goes all the same (its lease then expires).
+        movedRooms.remember(key, ar.succeeded() ? ar.result() : host.moveAway(), System.currentTimeMillis());
         String next = directory.addressFor(key);
         if (next != null) {
           vertx.eventBus().send(next, RoomEnvelope.frame(Op.RELEASED, 0, key, null));
