@@ -12,6 +12,7 @@
 //      clients per room, updates/s per client)  SHARDING_WARMUP (15)  SHARDING_DURATION (20)
 //      SHARDING_MOVE_ROOMS (20)  SHARDING_MOVE_ROUNDS (2)  SHARDING_DOC_BYTES (1000000)  SHARDING_EDIT_MS (40)
 //      SHARDING_LEASE_TTL_MS (5000)  SHARDING_HEARTBEAT_SECONDS (5)  SERVER_CPU (0)  GEN_CPU (1)
+//      SHARDING_LOGS (a directory: each process's output is written there)
 
 import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'
@@ -73,6 +74,10 @@ function startRoomNode (c, mgmt = c.spare.shift()) {
 
 async function stopCluster (c) {
   await stopAll()
+  if (process.env.SHARDING_LOGS) { // keep each process's output for a look afterwards
+    fs.mkdirSync(process.env.SHARDING_LOGS, { recursive: true })
+    for (const p of procs) fs.writeFileSync(path.join(process.env.SHARDING_LOGS, `${p.name}-${p.child.pid}.log`), p.out)
+  }
   procs.length = 0
   fs.rmSync(c.dataDir, { recursive: true, force: true })
 }
@@ -150,7 +155,7 @@ function unavailability (listener, at, until) {
     longest = Math.max(longest, t - prev)
     prev = t
   }
-  return longest
+  return Math.max(longest, until - prev) // a room still silent at the end counts to the end
 }
 
 async function moves () {

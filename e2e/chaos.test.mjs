@@ -137,7 +137,7 @@ function unavailability (cs, at, until) {
     longest = Math.max(longest, t - prev)
     prev = t
   }
-  return longest
+  return Math.max(longest, until - prev) // a room still silent at the end counts to the end
 }
 
 function summary (xs) {
