@@ -85,6 +85,11 @@ public final class Lib0Writer {
     return len;
   }
 
+  /** The internal array (valid up to {@link #length()}), for copying out of without a copy in between. */
+  byte[] buffer() {
+    return buf;
+  }
+
   public byte[] toByteArray() {
     return Arrays.copyOf(buf, len);
   }

@@ -73,7 +73,7 @@ final class ParsedUpdate {
   /** Largest clock accepted: JavaScript numbers are exact up to 2^53. */
   static final long MAX_CLOCK = 1L << 53;
 
-  private static Struct readStruct(Lib0Reader r, long client, long clock, Struct s) {
+  static Struct readStruct(Lib0Reader r, long client, long clock, Struct s) {
     int at = r.pos();
     int info = r.readUint8();
     s.hasOrigin = false;

@@ -36,6 +36,10 @@ public final class YUpdates {
       ParsedUpdate.parse(only);
       return only.clone();
     }
+    byte[] disjoint = DisjointMerge.tryMerge(updates);
+    if (disjoint != null) {
+      return disjoint;
+    }
     List<ParsedUpdate> parsed = new ArrayList<>(updates.size());
     int size = 0;
     for (byte[] u : updates) {

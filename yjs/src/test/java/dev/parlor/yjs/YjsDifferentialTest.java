@@ -94,6 +94,8 @@ class YjsDifferentialTest {
     System.out.printf("[yjs differential] %d histories ok, Java side %.1f ms%n", histories,
         javaNanos / 1e6);
     System.out.println("[yjs differential] " + DocumentClockHistories.summary());
+    System.out.printf("[yjs differential] %d of %d merges took DisjointMerge's path (bytes checked by Yjs)%n", disjointMerges,
+        allMerges);
   }
 
   /** Reads the cases file, runs every operation, returns the results file. */
@@ -128,6 +130,10 @@ class YjsDifferentialTest {
     return sets;
   }
 
+  /** How many merges of the index sets took {@link DisjointMerge}'s path (Yjs checks their bytes). */
+  static long disjointMerges;
+  static long allMerges;
+
   private static void runCase(Lib0Reader r, Lib0Writer w, long caseSeed) {
     int nu = r.readVarUintAsInt();
     List<byte[]> updates = new ArrayList<>();
@@ -145,6 +151,8 @@ class YjsDifferentialTest {
 
     List<byte[]> merged = new ArrayList<>();
     for (List<Integer> s : mergeSets) {
+      disjointMerges += DisjointMerge.tryMerge(pick(updates, s)) != null ? 1 : 0;
+      allMerges++;
       byte[] m = YUpdates.merge(pick(updates, s));
       merged.add(m);
       w.writeVarUint8Array(m);
@@ -154,6 +162,8 @@ class YjsDifferentialTest {
     for (int q = 0; q < 3; q++) {
       chunks.add(YUpdates.merge(updates.subList(Math.min(nu, q * third), Math.min(nu, (q + 1) * third))));
     }
+    disjointMerges += DisjointMerge.tryMerge(chunks) != null ? 1 : 0;
+    allMerges++;
     w.writeVarUint8Array(YUpdates.merge(chunks));
     for (byte[] m : merged) {
       w.writeVarUint8Array(YUpdates.stateVector(m));
