@@ -18,14 +18,17 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Hosts one live room on a shard: loads it from the store (holding traffic until then), tracks
- * which gateway each connection sits on, and turns room output into one event-bus message per
- * gateway. When the room moves away (a hand-over or a lost lease) every connection is told MOVED, so
- * its gateway routes it to the new owner without closing the socket.
+ * which gateway each connection sits on, turns room output into one event-bus message per
+ * gateway, and runs the room's CPU-heavy steps on worker threads (holding the room's later traffic
+ * while a step that needs the order runs). When the room moves away (a hand-over or a lost lease)
+ * every connection is told MOVED, so its gateway routes it to the new owner without closing the
+ * socket.
  */
 final class RoomHost implements RoomOutput {
   private static final Logger log = LoggerFactory.getLogger(RoomHost.class);
@@ -39,6 +42,8 @@ final class RoomHost implements RoomOutput {
   private boolean merging;
   private final Map<Long, String> gatewayOf = new HashMap<>();
   private final Queue<Runnable> held = new ArrayDeque<>();
+  /** Steps off the loop that later traffic must wait for ({@link #offLoopInOrder}). */
+  private int orderedSteps;
   private final Future<Void> loaded;
   private YjsRoom room;
   private boolean leaving;
@@ -64,19 +69,23 @@ final class RoomHost implements RoomOutput {
       if (ar.failed()) {
         log.atError().addKeyValue("room", roomKey).log("room could not be loaded: {}", ar.cause().toString());
       }
-      Runnable r;
-      while ((r = held.poll()) != null) {
-        r.run();
-      }
+      runHeld();
     });
   }
 
-  /** Runs now if the room is loaded, else once loading ends (in arrival order). */
+  /** Runs now if the room is ready, else once loading and ordered steps end (in arrival order). */
   private void whenLoaded(Runnable r) {
-    if (loaded.isComplete() && held.isEmpty()) {
+    if (loaded.isComplete() && orderedSteps == 0 && held.isEmpty()) {
       r.run();
     } else {
       held.add(r);
+    }
+  }
+
+  private void runHeld() {
+    Runnable r;
+    while (orderedSteps == 0 && (r = held.poll()) != null) {
+      r.run();
     }
   }
 
@@ -118,7 +127,7 @@ final class RoomHost implements RoomOutput {
   }
 
   boolean isEmpty() {
-    return gatewayOf.isEmpty() && held.isEmpty();
+    return gatewayOf.isEmpty() && held.isEmpty() && orderedSteps == 0;
   }
 
   boolean failed() {
@@ -218,6 +227,23 @@ final class RoomHost implements RoomOutput {
         log.atError().addKeyValue("room", roomKey).log("background merge failed: {}", ar.cause().toString());
       }
     });
+  }
+
+  @Override
+  public <T> Future<T> offLoop(Callable<T> work) {
+    return vertx.executeBlocking(work, false);
+  }
+
+  @Override
+  public <T> Future<T> offLoopInOrder(Callable<T> work) {
+    orderedSteps++;
+    Promise<T> done = Promise.promise();
+    vertx.executeBlocking(work, false).onComplete(ar -> {
+      done.handle(ar); // the room's handlers run now, before any frame that arrived meanwhile
+      orderedSteps--;
+      runHeld();
+    });
+    return done.future();
   }
 
   @Override

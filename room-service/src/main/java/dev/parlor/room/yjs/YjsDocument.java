@@ -6,6 +6,7 @@ import dev.parlor.yjs.YjsFormatException;
 import dev.parlor.yjs.protocol.YMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * A room's document: a merged base plus a short tail of recent updates. Appending is O(1); the tail
@@ -13,6 +14,10 @@ import java.util.List;
  * joining client needs the whole state, so answering a sync step 1 stays cheap as updates pile up.
  * A {@link DocumentClock} beside it knows what the document holds, so each incoming update is
  * reduced to what is new in time proportional to the update, not the document.
+ *
+ * <p>One thread owns it (the room's event loop). Work proportional to the document runs elsewhere
+ * on immutable inputs: {@link #foldJob()} and {@link #mergeJob()} take the base and a copy of the
+ * tail; {@link #novelPartCheck} lends the clock out and holds back changes to it until returned.
  */
 public final class YjsDocument {
   private final int maxTail;
@@ -21,6 +26,9 @@ public final class YjsDocument {
   private long tailBytes;
   private long generation;
   private DocumentClock clock;
+  /** Novelty checks running on other threads: while there are any, clock updates wait in the backlog. */
+  private int clockReaders;
+  private final List<byte[]> clockBacklog = new ArrayList<>();
 
   /** Builds the document from stored updates (merging them: call off the event loop when large). */
   public YjsDocument(List<byte[]> stored, int maxTail) {
@@ -38,6 +46,26 @@ public final class YjsDocument {
     return clock.novelPart(update);
   }
 
+  /**
+   * {@link #novelPart} to run on another thread (a large update costs time proportional to its
+   * size). The clock it reads does not change until {@link #novelPartCheckDone()}: updates applied
+   * meanwhile reach the clock then, so checks running on the loop meanwhile may judge part of them
+   * novel again (harmless: stored twice, merged away).
+   */
+  public Callable<byte[]> novelPartCheck(byte[] update) {
+    clockReaders++;
+    DocumentClock lent = clock;
+    return () -> lent.novelPart(update);
+  }
+
+  /** A check from {@link #novelPartCheck} finished (or failed). */
+  public void novelPartCheckDone() {
+    if (--clockReaders == 0) {
+      clockBacklog.forEach(clock::add);
+      clockBacklog.clear();
+    }
+  }
+
   public static boolean isEmptyUpdate(byte[] update) {
     return update.length == 2 && update[0] == 0 && update[1] == 0;
   }
@@ -48,10 +76,19 @@ public final class YjsDocument {
     }
     tail.add(update);
     tailBytes += update.length;
-    clock.add(update);
+    if (clockReaders > 0) {
+      clockBacklog.add(update);
+    } else {
+      clock.add(update);
+    }
   }
 
-  /** The whole document as one update, folding the tail in first if there is one. */
+  /** The whole document as one update when the tail is empty (nothing to fold), else null. */
+  public byte[] foldedState() {
+    return tail.isEmpty() ? base : null;
+  }
+
+  /** The whole document as one update, folding the tail in first on this thread if there is one. */
   public byte[] state() {
     if (!tail.isEmpty()) {
       List<byte[]> all = new ArrayList<>(tail.size() + 1);
@@ -72,15 +109,29 @@ public final class YjsDocument {
 
   /** The step 2 that answers a client's step 1: everything the client lacks. */
   public byte[] answerStep1(byte[] clientStateVector) {
-    if (clientStateVector.length == 1 && clientStateVector[0] == 0) {
-      return YMessage.syncStep2(state()); // a new client lacks everything: no diff to compute
+    return step2(state(), clientStateVector);
+  }
+
+  /** The step 2 for a client with that state vector, from the whole document {@code state}. */
+  public static byte[] step2(byte[] state, byte[] clientStateVector) {
+    if (isEmptyStateVector(clientStateVector)) {
+      return YMessage.syncStep2(state); // a new client lacks everything: no diff to compute
     }
-    return YMessage.syncStep2(YUpdates.diff(state(), clientStateVector));
+    return YMessage.syncStep2(YUpdates.diff(state, clientStateVector));
+  }
+
+  public static boolean isEmptyStateVector(byte[] stateVector) {
+    return stateVector.length == 1 && stateVector[0] == 0;
   }
 
   /** Work to fold the tail into the base off the event loop, or null while the tail is short. */
   public MergeJob mergeJob() {
-    if (tail.size() < maxTail) {
+    return tail.size() < maxTail ? null : foldJob();
+  }
+
+  /** Work to fold the whole tail (to answer a joining client off the loop), or null when it is empty. */
+  public MergeJob foldJob() {
+    if (tail.isEmpty()) {
       return null;
     }
     List<byte[]> inputs = new ArrayList<>(tail.size() + 1);
@@ -89,7 +140,10 @@ public final class YjsDocument {
     return new MergeJob(List.copyOf(inputs), tail.size(), generation);
   }
 
-  /** A finished background fold: the merged base and a clock rebuilt from it (forgets stale gaps). */
+  /**
+   * A finished fold: the merged base and a clock rebuilt from it (forgets stale gaps), or a null
+   * clock to keep the current one (it already holds base and tail).
+   */
   public record Merged(byte[] base, DocumentClock clock) {
   }
 
@@ -103,8 +157,10 @@ public final class YjsDocument {
       tail.remove(0);
     }
     base = merged.base();
-    clock = merged.clock();
-    tail.forEach(clock::add); // updates that arrived during the fold
+    if (merged.clock() != null) {
+      clock = merged.clock(); // a clock lent to a novelty check is the old object: not changed here
+      tail.forEach(clock::add); // updates that arrived during the fold
+    }
     generation++;
     return true;
   }
@@ -114,6 +170,11 @@ public final class YjsDocument {
     public Merged run() {
       byte[] merged = YUpdates.merge(inputs);
       return new Merged(merged, DocumentClock.of(merged));
+    }
+
+    /** The merged base only, keeping the document's clock: a joining client waits for less. */
+    public Merged mergeOnly() {
+      return new Merged(YUpdates.merge(inputs), null);
     }
   }
 

@@ -5,6 +5,8 @@ import dev.parlor.common.bus.RoomEnvelope.Access;
 import dev.parlor.room.host.RoomOutput;
 import dev.parlor.room.store.RoomStore;
 import dev.parlor.room.store.StaleOwnerException;
+import dev.parlor.yjs.StateVectors;
+import dev.parlor.yjs.YUpdates;
 import dev.parlor.yjs.YjsFormatException;
 import dev.parlor.yjs.protocol.AwarenessUpdate;
 import dev.parlor.yjs.protocol.AwarenessUpdate.Entry;
@@ -29,6 +31,12 @@ public final class YjsRoom {
   private final AwarenessTable awareness = new AwarenessTable();
   private final Map<Long, Access> connections = new HashMap<>();
 
+  /**
+   * Documents and updates from this size on are worked on off the event loop (a 64 KB scan takes
+   * about a millisecond; below that a thread hop costs more than it saves).
+   */
+  static final int OFF_LOOP_BYTES = 64 * 1024;
+
   public YjsRoom(String roomKey, YjsDocument doc, RoomStore store, RoomOutput out) {
     this.roomKey = roomKey;
     this.doc = doc;
@@ -46,7 +54,7 @@ public final class YjsRoom {
     connections.put(connId, access);
     out.send(connId, YMessage.syncStep1(doc.stateVector()));
     if (reattached) {
-      out.send(connId, YMessage.syncStep2(doc.state()));
+      sendMissing(connId, YUpdates.emptyStateVector());
     }
     AwarenessUpdate present = awareness.present();
     if (!present.entries().isEmpty()) {
@@ -100,10 +108,46 @@ public final class YjsRoom {
 
   private void step1(long connId, byte[] clientStateVector) {
     try {
-      out.send(connId, doc.answerStep1(clientStateVector));
+      StateVectors.decode(clientStateVector);
     } catch (YjsFormatException e) {
       reject(connId, "malformed state vector: " + e.getMessage());
+      return;
     }
+    sendMissing(connId, clientStateVector);
+  }
+
+  /**
+   * Sends a step 2 with what a client with that state vector lacks. A folded document and an empty
+   * vector (a new client) cost nothing; a fold or a diff of a large document runs off the loop and
+   * the step 2 follows when it is done: updates broadcast meanwhile may reach the client first, as
+   * with y-websocket's own server, and Yjs applies them in any order.
+   */
+  private void sendMissing(long connId, byte[] clientStateVector) {
+    byte[] folded = doc.foldedState();
+    if (folded != null && YjsDocument.isEmptyStateVector(clientStateVector)
+        || doc.sizeBytes() < OFF_LOOP_BYTES) {
+      out.send(connId, doc.answerStep1(clientStateVector));
+      return;
+    }
+    YjsDocument.MergeJob fold = doc.foldJob();
+    out.offLoop(() -> {
+      YjsDocument.Merged merged = fold == null ? null : fold.mergeOnly();
+      return new Answer(merged, YjsDocument.step2(merged == null ? folded : merged.base(), clientStateVector));
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        log.atError().addKeyValue("room", roomKey).log("step 2 could not be computed: {}", ar.cause().toString());
+        out.close(connId, CloseCodes.ROOM_UNAVAILABLE, "document could not be read; reconnect");
+        return;
+      }
+      if (ar.result().merged() != null) {
+        doc.completeMerge(fold, ar.result().merged()); // the next joiner finds it folded
+      }
+      out.send(connId, ar.result().step2());
+    });
+  }
+
+  /** A step 2 computed off the loop, and the fold it took if there was a tail. */
+  private record Answer(YjsDocument.Merged merged, byte[] step2) {
   }
 
   private void update(long connId, Access access, YMessage msg, byte[] frame) {
@@ -115,6 +159,21 @@ public final class YjsRoom {
       out.send(connId, YMessage.permissionDenied("read-only access: updates are not accepted"));
       return;
     }
+    if (update.length >= OFF_LOOP_BYTES) {
+      // e.g. a reconnecting client's whole state: its check takes time proportional to its size
+      out.offLoopInOrder(doc.novelPartCheck(update)).onComplete(ar -> {
+        doc.novelPartCheckDone();
+        if (ar.succeeded()) {
+          store(connId, msg, frame, ar.result());
+        } else if (ar.cause() instanceof YjsFormatException e) {
+          reject(connId, "invalid Yjs update: " + e.getMessage());
+        } else {
+          log.atError().addKeyValue("room", roomKey).log("update could not be checked: {}", ar.cause().toString());
+          out.close(connId, CloseCodes.ROOM_UNAVAILABLE, "update could not be checked; reconnect");
+        }
+      });
+      return;
+    }
     byte[] novel;
     try {
       novel = doc.novelPart(update);
@@ -122,6 +181,12 @@ public final class YjsRoom {
       reject(connId, "invalid Yjs update: " + e.getMessage());
       return;
     }
+    store(connId, msg, frame, novel);
+  }
+
+  /** Stores the novel part of an update, then applies and broadcasts it. */
+  private void store(long connId, YMessage msg, byte[] frame, byte[] novel) {
+    byte[] update = msg.payload();
     if (novel == null) {
       return; // the room has all of it already (a reconnecting client's state): nothing to store or relay
     }

@@ -70,4 +70,30 @@ class YjsDocumentTest {
     assertNull(doc.novelPart(both));
     assertArrayEquals(YUpdates.stateVector(both), doc.stateVector());
   }
+
+  @Test
+  void aLentClockChangesOnlyWhenTheCheckIsDone() throws Exception {
+    byte[] a = insert(1, "a");
+    YjsDocument doc = new YjsDocument(List.of(a), 4);
+    var check = doc.novelPartCheck(a);
+    doc.apply(insert(2, "b"));
+    assertArrayEquals(YUpdates.stateVector(a), doc.stateVector(), "the lent clock is not changed");
+    assertNull(check.call());
+    doc.novelPartCheckDone();
+    assertArrayEquals(YUpdates.stateVector(YUpdates.merge(List.of(a, insert(2, "b")))), doc.stateVector());
+  }
+
+  @Test
+  void aFoldForAJoinerKeepsTheClockAndLaterUpdates() {
+    YjsDocument doc = new YjsDocument(List.of(insert(1, "a")), 8);
+    doc.apply(insert(2, "b"));
+    YjsDocument.MergeJob fold = doc.foldJob();
+    doc.apply(insert(3, "c"));
+    assertTrue(doc.completeMerge(fold, fold.mergeOnly()));
+    assertEquals(1, doc.tailSize());
+    assertNull(doc.foldedState());
+    byte[] all = YUpdates.merge(List.of(insert(1, "a"), insert(2, "b"), insert(3, "c")));
+    assertArrayEquals(YUpdates.stateVector(all), doc.stateVector());
+    assertArrayEquals(YUpdates.stateVector(all), YUpdates.stateVector(doc.state()));
+  }
 }
