@@ -95,7 +95,12 @@ public final class StorageMessages {
   }
 
   public static Buffer loaded(Loaded l) {
-    Buffer b = putBytes(Buffer.buffer().appendLong(l.fence()), l.snapshot()).appendInt(l.log().size());
+    int size = 8 + 4 + l.snapshot().length + 4;
+    for (byte[] u : l.log()) {
+      size += 4 + u.length;
+    }
+    // sized up front: a megabyte appended into a growing buffer would be copied several times
+    Buffer b = putBytes(Buffer.buffer(size).appendLong(l.fence()), l.snapshot()).appendInt(l.log().size());
     l.log().forEach(u -> putBytes(b, u));
     return b;
   }

@@ -1,6 +1,7 @@
 package dev.parlor.persistence.store;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -87,13 +88,14 @@ public final class RoomDataStore {
     RoomKeys keys = RoomKeys.of(roomKey);
     return LOAD.run(redis, keys.all()).map(r -> {
       long fence = Long.parseLong(r.get(0).toString());
-      byte[] raw = r.get(1).toBytes();
+      // the snapshot is copied once, out of the reply's buffer (a room's largest value)
+      Buffer raw = r.get(1).toBuffer();
       String covered = "0-0";
       byte[] snapshot = new byte[0];
-      if (raw.length > 0) {
+      if (raw.length() > 0) {
         int nl = indexOf(raw, (byte) '\n');
-        covered = new String(raw, 0, nl, java.nio.charset.StandardCharsets.US_ASCII);
-        snapshot = java.util.Arrays.copyOfRange(raw, nl + 1, raw.length);
+        covered = raw.getString(0, nl, "US-ASCII");
+        snapshot = raw.getBytes(nl + 1, raw.length());
       }
       Response entries = r.get(2);
       List<String> ids = new ArrayList<>(entries.size());
@@ -215,9 +217,9 @@ public final class RoomDataStore {
     return id.substring(0, dash) + "-" + (Long.parseLong(id.substring(dash + 1)) + 1);
   }
 
-  private static int indexOf(byte[] a, byte b) {
-    for (int i = 0; i < a.length; i++) {
-      if (a[i] == b) {
+  private static int indexOf(Buffer a, byte b) {
+    for (int i = 0; i < a.length(); i++) {
+      if (a.getByte(i) == b) {
         return i;
       }
     }
