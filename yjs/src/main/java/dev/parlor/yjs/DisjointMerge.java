@@ -1,7 +1,9 @@
 package dev.parlor.yjs;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code mergeUpdates} for the common case where no two updates hold the same struct: a room's
@@ -20,16 +22,21 @@ final class DisjointMerge {
                          byte firstKind, byte lastKind, int order) {
   }
 
-  /** The merged update, or null when the inputs overlap (or need struct-level merging). */
-  static byte[] tryMerge(List<byte[]> updates) {
+  /** A merged update and its clock. */
+  record Result(byte[] update, DocumentClock clock) {
+  }
+
+  /**
+   * The merged update and its {@link DocumentClock} (learnt from the sections and the merged
+   * deletions, no extra pass), or null when the inputs overlap (or need struct-level merging).
+   */
+  static Result tryMerge(List<byte[]> updates) {
     List<Section> sections = new ArrayList<>();
     DeleteSet ds = new DeleteSet();
-    int size = 0;
     for (byte[] u : updates) {
       if (!scan(u, sections, ds)) {
         return null;
       }
-      size += u.length;
     }
     sections.sort((a, b) -> a.client != b.client ? Long.compare(b.client, a.client)
         : a.first != b.first ? Long.compare(a.first, b.first) : Integer.compare(a.order, b.order));
@@ -47,27 +54,50 @@ final class DisjointMerge {
       }
     }
     ds.sortAndMerge();
-    Lib0Writer out = new Lib0Writer(size + 16);
-    out.writeVarUint(clients);
-    int i = 0;
-    while (i < sections.size()) {
+    Lib0Writer deletions = new Lib0Writer(16);
+    ds.write(deletions);
+    // per client: where its sections start, how many structs it writes (Skips included)
+    int[] groupStart = new int[clients + 1];
+    long[] counts = new long[clients];
+    Map<Long, Long> clocks = new HashMap<>();
+    int size = Lib0Writer.varUintSize(clients) + deletions.length();
+    for (int i = 0, g = 0; i < sections.size(); g++) {
+      Section head = sections.get(i);
+      groupStart[g] = i;
+      long contiguousEnd = head.first == 0 ? head.end : -1; // the clock: end of the run from 0
       int j = i;
-      long count = 0;
-      for (; j < sections.size() && sections.get(j).client == sections.get(i).client; j++) {
-        count += sections.get(j).count + (j > i && sections.get(j - 1).end < sections.get(j).first ? 1 : 0);
+      for (; j < sections.size() && sections.get(j).client == head.client; j++) {
+        Section s = sections.get(j);
+        long gap = j > i ? s.first - sections.get(j - 1).end : 0;
+        counts[g] += s.count + (gap > 0 ? 1 : 0);
+        size += s.to - s.from + (gap > 0 ? 1 + Lib0Writer.varUintSize(gap) : 0);
+        if (j > i && contiguousEnd == sections.get(j - 1).end && gap == 0) {
+          contiguousEnd = s.end;
+        }
       }
-      out.writeVarUint(count).writeVarUint(sections.get(i).client).writeVarUint(sections.get(i).first);
-      for (int k = i; k < j; k++) {
+      size += Lib0Writer.varUintSize(counts[g]) + Lib0Writer.varUintSize(head.client)
+          + Lib0Writer.varUintSize(head.first);
+      if (contiguousEnd > 0) {
+        clocks.put(head.client, contiguousEnd);
+      }
+      i = j;
+    }
+    groupStart[clients] = sections.size();
+    Lib0Writer out = new Lib0Writer(size); // sized exactly: the array is the result, no copy
+    out.writeVarUint(clients);
+    for (int g = 0; g < clients; g++) {
+      Section head = sections.get(groupStart[g]);
+      out.writeVarUint(counts[g]).writeVarUint(head.client).writeVarUint(head.first);
+      for (int k = groupStart[g]; k < groupStart[g + 1]; k++) {
         Section s = sections.get(k);
-        if (k > i && sections.get(k - 1).end < s.first) {
+        if (k > groupStart[g] && sections.get(k - 1).end < s.first) {
           out.writeUint8(10).writeVarUint(s.first - sections.get(k - 1).end); // a Skip over the gap
         }
         out.writeBytes(s.src.buffer(), s.from, s.to - s.from);
       }
-      i = j;
     }
-    ds.write(out);
-    return out.toByteArray();
+    out.writeBytes(deletions.buffer(), 0, deletions.length());
+    return new Result(out.detach(), DocumentClock.of(clocks, ds));
   }
 
   /**

@@ -85,6 +85,23 @@ public final class Lib0Writer {
     return len;
   }
 
+  /** The number of bytes {@link #writeVarUint} writes for v. */
+  public static int varUintSize(long v) {
+    int n = 1;
+    while ((v >>>= 7) != 0) {
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * The bytes written: the writer's own array when it is exactly full (no copy of a large message),
+   * else a copy. Write nothing more afterwards.
+   */
+  public byte[] detach() {
+    return len == buf.length ? buf : toByteArray();
+  }
+
   /** The internal array (valid up to {@link #length()}), for copying out of without a copy in between. */
   byte[] buffer() {
     return buf;

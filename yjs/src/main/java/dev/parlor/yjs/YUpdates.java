@@ -36,10 +36,31 @@ public final class YUpdates {
       ParsedUpdate.parse(only);
       return only.clone();
     }
-    byte[] disjoint = DisjointMerge.tryMerge(updates);
+    DisjointMerge.Result disjoint = DisjointMerge.tryMerge(updates);
     if (disjoint != null) {
-      return disjoint;
+      return disjoint.update();
     }
+    return structMerge(updates);
+  }
+
+  /** A merged document and its clock. */
+  public record MergedDocument(byte[] update, DocumentClock clock) {
+  }
+
+  /**
+   * {@link #merge} and the {@link DocumentClock} of the result ({@code DocumentClock.of(merged)}),
+   * the clock learnt during the merge where the updates do not overlap (a room's snapshot and log).
+   */
+  public static MergedDocument mergeWithClock(List<byte[]> updates) {
+    DisjointMerge.Result disjoint = updates.size() > 1 ? DisjointMerge.tryMerge(updates) : null;
+    if (disjoint != null) {
+      return new MergedDocument(disjoint.update(), disjoint.clock());
+    }
+    byte[] merged = updates.isEmpty() ? emptyUpdate() : merge(updates);
+    return new MergedDocument(merged, DocumentClock.of(merged));
+  }
+
+  private static byte[] structMerge(List<byte[]> updates) {
     List<ParsedUpdate> parsed = new ArrayList<>(updates.size());
     int size = 0;
     for (byte[] u : updates) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,10 +27,11 @@ class DisjointMergeTest {
   }
 
   private static void assertSameAsStructMerge(byte[]... updates) {
-    byte[] fast = DisjointMerge.tryMerge(Arrays.asList(updates));
-    assertNotNull(fast, "expected the byte-copy path");
-    assertArrayEquals(structLevel(Arrays.asList(updates)), fast);
-    assertArrayEquals(fast, YUpdates.merge(Arrays.asList(updates)));
+    DisjointMerge.Result fast = DisjointMerge.tryMerge(Arrays.asList(updates));
+    assertNotNull(fast, "expected the section-copy path");
+    assertArrayEquals(structLevel(Arrays.asList(updates)), fast.update());
+    assertArrayEquals(fast.update(), YUpdates.merge(Arrays.asList(updates)));
+    assertTrue(DocumentClock.of(fast.update()).holdsTheSameAs(fast.clock()), "the clock learnt on the way");
   }
 
   @Test
@@ -42,6 +44,7 @@ class DisjointMergeTest {
   @Test
   void tailOutOfClockOrderAndGapsGetSkips() {
     assertSameAsStructMerge(update(1, 0, "ab"), update(1, 5, "f"), update(1, 2, "c"));
+    assertSameAsStructMerge(update(1, 3, "d"), update(2, 0, "x"), update(1, 4, "e"));
   }
 
   @Test

@@ -154,6 +154,9 @@ class YjsDifferentialTest {
       disjointMerges += DisjointMerge.tryMerge(pick(updates, s)) != null ? 1 : 0;
       allMerges++;
       byte[] m = YUpdates.merge(pick(updates, s));
+      if (!DocumentClock.of(m).holdsTheSameAs(YUpdates.mergeWithClock(pick(updates, s)).clock())) {
+        throw new AssertionError("the clock learnt during the merge of set " + s + " differs from its clock");
+      }
       merged.add(m);
       w.writeVarUint8Array(m);
     }

@@ -33,8 +33,9 @@ public final class YjsDocument {
   /** Builds the document from stored updates (merging them: call off the event loop when large). */
   public YjsDocument(List<byte[]> stored, int maxTail) {
     this.maxTail = maxTail;
-    this.base = stored.isEmpty() ? YUpdates.emptyUpdate() : YUpdates.merge(stored);
-    this.clock = DocumentClock.of(base);
+    YUpdates.MergedDocument merged = YUpdates.mergeWithClock(stored);
+    this.base = merged.update();
+    this.clock = merged.clock();
   }
 
   /**
@@ -168,8 +169,8 @@ public final class YjsDocument {
   /** Inputs of a background merge: base first, then tailCount tail updates. */
   public record MergeJob(List<byte[]> inputs, int tailCount, long generation) {
     public Merged run() {
-      byte[] merged = YUpdates.merge(inputs);
-      return new Merged(merged, DocumentClock.of(merged));
+      YUpdates.MergedDocument merged = YUpdates.mergeWithClock(inputs);
+      return new Merged(merged.update(), merged.clock());
     }
 
     /** The merged base only, keeping the document's clock: a joining client waits for less. */

@@ -58,7 +58,10 @@ public record YMessage(Kind kind, byte[] payload) {
   }
 
   public byte[] encode() {
-    Lib0Writer w = new Lib0Writer(payload.length + 8);
+    // sized exactly, so that a step 2 of a whole document is copied once
+    int header = kind == Kind.AWARENESS || kind == Kind.QUERY_AWARENESS ? 1 : 2;
+    Lib0Writer w = new Lib0Writer(kind == Kind.QUERY_AWARENESS ? 1
+        : header + Lib0Writer.varUintSize(payload.length) + payload.length);
     switch (kind) {
       case SYNC_STEP1 -> w.writeVarUint(MESSAGE_SYNC).writeVarUint(SYNC_STEP1).writeVarUint8Array(payload);
       case SYNC_STEP2 -> w.writeVarUint(MESSAGE_SYNC).writeVarUint(SYNC_STEP2).writeVarUint8Array(payload);
@@ -67,7 +70,7 @@ public record YMessage(Kind kind, byte[] payload) {
       case AUTH_DENIED -> w.writeVarUint(MESSAGE_AUTH).writeVarUint(0).writeVarUint8Array(payload);
       case QUERY_AWARENESS -> w.writeVarUint(MESSAGE_QUERY_AWARENESS);
     }
-    return w.toByteArray();
+    return w.detach();
   }
 
   public static byte[] syncStep1(byte[] stateVector) {
