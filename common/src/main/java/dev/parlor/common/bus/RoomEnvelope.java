@@ -58,24 +58,30 @@ public record RoomEnvelope(Op op, long connId, long sentAtMicros, String roomKey
   private static final int FIXED = 1 + 8 + 8 + 2;
 
   public static Buffer encode(Op op, long connId, String roomKey, String text, int number, Buffer payload) {
+    Buffer b = header(op, connId, roomKey, text, number, payload == null ? 0 : payload.length());
+    return payload == null ? b : b.appendBuffer(payload);
+  }
+
+  public static Buffer frame(Op op, long connId, String roomKey, Buffer payload) {
+    return encode(op, connId, roomKey, null, 0, payload);
+  }
+
+  /** A frame from a byte array, copied once (a room's whole document can be megabytes). */
+  public static Buffer frameOfBytes(Op op, long connId, String roomKey, byte[] payload) {
+    return header(op, connId, roomKey, null, 0, payload.length).appendBytes(payload);
+  }
+
+  /** The header in a buffer sized for the payload that follows. */
+  private static Buffer header(Op op, long connId, String roomKey, String text, int number, int payloadLength) {
     byte[] key = roomKey.getBytes(StandardCharsets.UTF_8);
     byte[] txt = text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8);
-    int payloadLen = payload == null ? 0 : payload.length();
-    Buffer b = Buffer.buffer(FIXED + key.length + 2 + txt.length + 2 + payloadLen);
-    b.appendByte((byte) op.ordinal())
+    return Buffer.buffer(FIXED + key.length + 2 + txt.length + 2 + payloadLength)
+        .appendByte((byte) op.ordinal())
         .appendLong(connId)
         .appendLong(nowMicros())
         .appendShort((short) key.length).appendBytes(key)
         .appendShort((short) txt.length).appendBytes(txt)
         .appendShort((short) number);
-    if (payload != null) {
-      b.appendBuffer(payload);
-    }
-    return b;
-  }
-
-  public static Buffer frame(Op op, long connId, String roomKey, Buffer payload) {
-    return encode(op, connId, roomKey, null, 0, payload);
   }
 
   /** Decodes an envelope; throws {@link IllegalArgumentException} for anything malformed. */

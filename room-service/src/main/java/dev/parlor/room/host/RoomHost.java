@@ -175,7 +175,7 @@ final class RoomHost implements RoomOutput {
     String gateway = gatewayOf.get(connId);
     if (gateway != null) {
       metrics.messagesOut.increment();
-      bus.send(gateway, RoomEnvelope.frame(Op.SEND, connId, roomKey, Buffer.buffer(frame)));
+      bus.send(gateway, RoomEnvelope.frameOfBytes(Op.SEND, connId, roomKey, frame));
     }
   }
 
@@ -190,7 +190,7 @@ final class RoomHost implements RoomOutput {
     if (gateways.isEmpty()) {
       return;
     }
-    Buffer msg = RoomEnvelope.frame(Op.BROADCAST, exceptConnId, roomKey, Buffer.buffer(frame));
+    Buffer msg = RoomEnvelope.frameOfBytes(Op.BROADCAST, exceptConnId, roomKey, frame);
     for (String gw : gateways) {
       metrics.messagesOut.increment();
       bus.send(gw, msg);
