@@ -45,17 +45,6 @@ class ColdLoadTest {
     parlor.close();
   }
 
-  /** Typing into text "t": one character after the client's previous one (clock 0 starts it). */
-  static byte[] typed(long client, long clock, char c) {
-    Lib0Writer w = new Lib0Writer().writeVarUint(1).writeVarUint(1).writeVarUint(client).writeVarUint(clock);
-    if (clock == 0) {
-      w.writeUint8(4).writeVarUint(1).writeVarString("t");
-    } else {
-      w.writeUint8(0x84).writeVarUint(client).writeVarUint(clock - 1);
-    }
-    return w.writeVarString(String.valueOf(c)).writeVarUint(0).toByteArray();
-  }
-
   /** Deletes one clock of a client, and nothing else. */
   static byte[] deletion(long client, long clock) {
     return new Lib0Writer().writeVarUint(0).writeVarUint(1).writeVarUint(client).writeVarUint(1)
@@ -76,9 +65,9 @@ class ColdLoadTest {
     List<byte[]> log = new ArrayList<>();
     for (int i = 0; i < entries; i++) {
       log.add(switch (i % 3) {
-        case 0 -> typed(500, i / 3, (char) ('a' + i % 26));
+        case 0 -> TestUpdates.typed(500, i / 3, (char) ('a' + i % 26));
         case 1 -> deletion(1 + i % 100, i % 20);
-        default -> typed(600 + i % 5, i / 15, 'z');
+        default -> TestUpdates.typed(600 + i % 5, i / 15, 'z');
       });
     }
     String key = "yjs/" + room;
