@@ -9,6 +9,7 @@ import dev.parlor.persistence.PersistenceService;
 import dev.parlor.persistence.store.Compaction;
 import dev.parlor.persistence.store.RoomDataStore;
 import dev.parlor.room.RoomService;
+import dev.parlor.system.TestUpdates;
 import dev.parlor.yjs.Lib0Writer;
 import dev.parlor.yjs.YUpdates;
 import dev.parlor.yjs.protocol.YMessage;
@@ -42,17 +43,6 @@ public final class StorageBench {
   static byte[] insert(long client, String text) {
     return new Lib0Writer().writeVarUint(1).writeVarUint(1).writeVarUint(client).writeVarUint(0)
         .writeUint8(4).writeVarUint(1).writeVarString("t").writeVarString(text).writeVarUint(0).toByteArray();
-  }
-
-  /** Typing: each update appends one character after the previous one of the same client. */
-  static byte[] typed(long client, long clock, char c) {
-    Lib0Writer w = new Lib0Writer().writeVarUint(1).writeVarUint(1).writeVarUint(client).writeVarUint(clock);
-    if (clock == 0) {
-      w.writeUint8(4).writeVarUint(1).writeVarString("t");
-    } else {
-      w.writeUint8(0x84).writeVarUint(client).writeVarUint(clock - 1);
-    }
-    return w.writeVarString(String.valueOf(c)).writeVarUint(0).toByteArray();
   }
 
   public static void main(String[] args) throws Exception {
@@ -126,7 +116,7 @@ public final class StorageBench {
       for (int chunk = 0; chunk < 10_000; chunk += 500) {
         List<Future<?>> appends = new ArrayList<>();
         for (int i = chunk; i < chunk + 500; i++) {
-          byte[] u = typed(7, i, (char) ('a' + i % 26));
+          byte[] u = TestUpdates.typed(7, i, (char) ('a' + i % 26));
           logBytes += u.length;
           appends.add(store.append(room, fence, u));
         }
