@@ -97,13 +97,13 @@ public final class RoomDataStore {
         covered = raw.getString(0, nl, "US-ASCII");
         snapshot = raw.getBytes(nl + 1, raw.length());
       }
-      Response entries = r.get(2);
-      List<String> ids = new ArrayList<>(entries.size());
-      List<byte[]> updates = new ArrayList<>(entries.size());
+      Response entries = r.get(2); // id, update, id, update, ...
+      List<String> ids = new ArrayList<>(entries.size() / 2);
+      List<byte[]> updates = new ArrayList<>(entries.size() / 2);
       long bytes = 0;
-      for (Response e : entries) {
-        ids.add(e.get(0).toString());
-        byte[] u = e.get(1).get(1).toBytes();
+      for (int i = 0; i + 1 < entries.size(); i += 2) {
+        ids.add(entries.get(i).toString());
+        byte[] u = entries.get(i + 1).toBytes();
         updates.add(u);
         bytes += u.length;
       }
