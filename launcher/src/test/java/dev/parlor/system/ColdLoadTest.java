@@ -72,8 +72,9 @@ class ColdLoadTest {
     }
     String key = "yjs/" + room;
     store.importDocument(key, snapshot, true).await(10, TimeUnit.SECONDS);
-    long fence = store.claim(key).await(10, TimeUnit.SECONDS).fence();
+    long fence = store.claim(key, "test-writer", 60_000).await(10, TimeUnit.SECONDS).fence();
     Future.all(log.stream().map(u -> store.append(key, fence, u)).toList()).await(30, TimeUnit.SECONDS);
+    store.release(key, "test-writer", fence).await(10, TimeUnit.SECONDS); // the room node claims it next
     List<byte[]> stored = new ArrayList<>(List.of(snapshot));
     stored.addAll(log);
     return stored;
