@@ -77,6 +77,7 @@ public final class StorageBench {
       byte[] expected = YUpdates.stateVector(YUpdates.merge(concat(snapshot, log)));
       WebSocketClient client = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
           .setMaxFrameSize(64 << 20).setMaxMessageSize(64 << 20));
+      awaitRoomNode(client, port);
       // Rooms of the same content, each loaded once: unmeasured ones first so that the JIT has
       // compiled the path, as in a server that has run for a while.
       for (String mode : List.of("warm-up", "isolated", "back-to-back")) {
@@ -211,6 +212,23 @@ public final class StorageBench {
       total += Long.parseLong(f[i]);
     }
     return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
+  }
+
+  /** Waits until the gateway knows a room node (it answers 503 before that). */
+  static void awaitRoomNode(WebSocketClient client, int port) throws Exception {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (true) {
+      try {
+        client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+            .setURI("/parties/yjs/bench-ready")).await(10, TimeUnit.SECONDS).close().await(5, TimeUnit.SECONDS);
+        return;
+      } catch (Exception e) {
+        if (System.currentTimeMillis() > deadline) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
+    }
   }
 
   static long processCpuNanos() {
