@@ -154,6 +154,8 @@ final class RoomHost implements RoomOutput {
     Map<Long, String> moved = Map.copyOf(gatewayOf);
     if (!gone) {
       gone = true;
+      log.atInfo().addKeyValue("room", roomKey).addKeyValue("connections", moved.size())
+          .log("room no longer served here; its connections are routed to the owner");
       moved.forEach((connId, gateway) -> moved(connId, null));
       metrics.connections.addAndGet(-gatewayOf.size());
       gatewayOf.clear();

@@ -20,6 +20,8 @@ import java.util.concurrent.Callable;
  * tail; {@link #novelPartCheck} lends the clock out and holds back changes to it until returned.
  */
 public final class YjsDocument {
+  static final int BASE_PER_TAIL = 8;
+
   private final int maxTail;
   private byte[] base;
   private final List<byte[]> tail = new ArrayList<>();
@@ -125,9 +127,13 @@ public final class YjsDocument {
     return stateVector.length == 1 && stateVector[0] == 0;
   }
 
-  /** Work to fold the tail into the base off the event loop, or null while the tail is short. */
+  /**
+   * Work to fold the tail into the base off the event loop, or null while the tail is short: fewer
+   * than maxTail updates, or less than 1/{@value #BASE_PER_TAIL} of the base's bytes, so that a big
+   * document is not merged whole every few updates (folding costs the whole document each time).
+   */
   public MergeJob mergeJob() {
-    return tail.size() < maxTail ? null : foldJob();
+    return tail.size() < maxTail || tailBytes * BASE_PER_TAIL < base.length ? null : foldJob();
   }
 
   /** Work to fold the whole tail (to answer a joining client off the loop), or null when it is empty. */

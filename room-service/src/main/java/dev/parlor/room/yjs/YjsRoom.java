@@ -199,8 +199,7 @@ public final class YjsRoom {
         out.broadcast(connId, relay);
         out.documentChanged();
       } else if (ar.cause() instanceof StaleOwnerException) {
-        log.atWarn().addKeyValue("room", roomKey).log("another node owns this room now; letting it go");
-        out.lostOwnership();
+        out.lostOwnership(); // the host logs it once, however many updates were in flight
       } else {
         log.atWarn().addKeyValue("room", roomKey).addKeyValue("conn", connId)
             .log("update not stored, connection closed: {}", ar.cause().toString());

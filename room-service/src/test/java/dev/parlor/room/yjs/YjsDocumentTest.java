@@ -39,6 +39,21 @@ class YjsDocumentTest {
   }
 
   @Test
+  void aBigDocumentFoldsOnlyWhenItsTailIsASizeableShareOfIt() {
+    byte[] big = insert(1, "x".repeat(80_000));
+    YjsDocument doc = new YjsDocument(List.of(big), 3);
+    long client = 2;
+    long tailBytes = 0;
+    while (tailBytes * YjsDocument.BASE_PER_TAIL < big.length) {
+      assertNull(doc.mergeJob(), "no whole-document merge for a tail of " + tailBytes + " bytes");
+      byte[] u = insert(client++, "y".repeat(500));
+      doc.apply(u);
+      tailBytes += u.length;
+    }
+    assertNotNull(doc.mergeJob(), "the tail is an eighth of the document now");
+  }
+
+  @Test
   void aMergeOvertakenByAFoldIsDiscarded() {
     YjsDocument doc = new YjsDocument(List.of(), 2);
     doc.apply(insert(1, "a"));
