@@ -10,8 +10,8 @@
 //
 // Env: SHARDING_PARTS (scaling,moves)  SHARDING_NODES (1,2,3)  SHARDING_LOAD ("100 5 2": rooms,
 //      clients per room, updates/s per client)  SHARDING_WARMUP (15)  SHARDING_DURATION (20)
-//      SHARDING_MOVE_ROOMS (20)  SHARDING_MOVE_ROUNDS (2)  SHARDING_DOC_BYTES (1000000)  SHARDING_EDIT_MS (40)
-//      SHARDING_LEASE_TTL_MS (5000)  SHARDING_HEARTBEAT_SECONDS (5)  SERVER_CPU (0)  GEN_CPU (1)
+//      SHARDING_MOVE_ROOMS (4)  SHARDING_MOVE_ROUNDS (4)  SHARDING_DOC_BYTES (1000000)  SHARDING_EDIT_MS (20)
+//      SHARDING_LEASE_TTL_MS (5000)  SHARDING_HEARTBEAT_SECONDS (4)  SERVER_CPU (0)  GEN_CPU (1)
 //      SHARDING_LOGS (a directory: each process's output is written there)
 
 import { spawn } from 'node:child_process'
@@ -31,12 +31,12 @@ const NODES = (process.env.SHARDING_NODES || '1,2,3').split(',').map(Number)
 const [LOAD_ROOMS, LOAD_CLIENTS, LOAD_RATE] = (process.env.SHARDING_LOAD || '100 5 2').split(/\s+/).map(Number)
 const WARMUP = Number(process.env.SHARDING_WARMUP || 15)
 const DURATION = Number(process.env.SHARDING_DURATION || 20)
-const MOVE_ROOMS = Number(process.env.SHARDING_MOVE_ROOMS || 20)
-const MOVE_ROUNDS = Number(process.env.SHARDING_MOVE_ROUNDS || 2)
+const MOVE_ROOMS = Number(process.env.SHARDING_MOVE_ROOMS || 4)
+const MOVE_ROUNDS = Number(process.env.SHARDING_MOVE_ROUNDS || 4)
 const DOC_BYTES = Number(process.env.SHARDING_DOC_BYTES || 1000000)
-const EDIT_MS = Number(process.env.SHARDING_EDIT_MS || 40)
+const EDIT_MS = Number(process.env.SHARDING_EDIT_MS || 20)
 const TTL_MS = Number(process.env.SHARDING_LEASE_TTL_MS || 5000)
-const HEARTBEAT_S = Number(process.env.SHARDING_HEARTBEAT_SECONDS || 5)
+const HEARTBEAT_S = Number(process.env.SHARDING_HEARTBEAT_SECONDS || 4)
 const SERVER = ['taskset', '-c', process.env.SERVER_CPU || '0']
 const GEN = ['taskset', '-c', process.env.GEN_CPU || '1']
 const JAVA = ['-Xmx512m', '-XX:+UseG1GC']

@@ -56,7 +56,7 @@ public final class ClusterBootstrap {
     hz.getMetricsConfig().setEnabled(false);
     // A silent member is dropped after this many seconds (Hazelcast's own default is 60).
     hz.setProperty("hazelcast.max.no.heartbeat.seconds",
-        String.valueOf(config.integer("PARLOR_CLUSTER_HEARTBEAT_TIMEOUT_SECONDS", 5)));
+        String.valueOf(config.integer("PARLOR_CLUSTER_HEARTBEAT_TIMEOUT_SECONDS", 4)));
     hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     String host = config.string("PARLOR_CLUSTER_HOST", "127.0.0.1");
     NetworkConfig net = hz.getNetworkConfig();
