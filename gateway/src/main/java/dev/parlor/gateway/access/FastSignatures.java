@@ -2,6 +2,7 @@ package dev.parlor.gateway.access;
 
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -14,11 +15,13 @@ import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
- * Signature checks for ES256 (P-256) and EdDSA (Ed25519) keys with BouncyCastle's lightweight API.
- * On JDK 17 the default provider's ECDSA verification costs several times a whole WebSocket
- * admission; these cost a fraction of one (see docs/benchmarks.md). Only the signature is checked
- * here; claims are checked by {@link Claims}. RSA keys (external identity providers) go through
- * vertx-auth-jwt, where the JDK is fast.
+ * Signature checks for ES256 (P-256) and EdDSA (Ed25519) keys: natively ({@link NativeSignatures})
+ * where that is available and allowed, else with BouncyCastle's lightweight API. On JDK 17 the
+ * default provider's ECDSA and EdDSA verification each cost several times a whole WebSocket
+ * admission; these cost a fraction of one (see docs/benchmarks.md). Keys are validated as curve
+ * points with BouncyCastle either way. Only the signature is checked here; claims are checked by
+ * {@link Claims}. RSA keys (external identity providers) go through vertx-auth-jwt, where the JDK
+ * is fast.
  */
 final class FastSignatures {
   private static final X9ECParameters P256 = CustomNamedCurves.getByName("secp256r1");
@@ -36,8 +39,8 @@ final class FastSignatures {
     boolean verify(byte[] signingInput, byte[] signature);
   }
 
-  /** The verifier for an EC P-256 or OKP Ed25519 JWK, or null for any other key. */
-  static Verifier forJwk(JsonObject jwk) {
+  /** The verifier for an EC P-256 or OKP Ed25519 JWK, or null for any other or an invalid key. */
+  static Verifier forJwk(JsonObject jwk, boolean nativeChecks) {
     try {
       String kty = jwk.getString("kty");
       if ("EC".equals(kty) && "P-256".equals(jwk.getString("crv"))
@@ -45,16 +48,29 @@ final class FastSignatures {
         BigInteger x = new BigInteger(1, B64URL.decode(jwk.getString("x")));
         BigInteger y = new BigInteger(1, B64URL.decode(jwk.getString("y")));
         ECPoint q = P256.getCurve().validatePoint(x, y);
-        return new Es256(new ECPublicKeyParameters(q, DOMAIN));
+        Verifier fast = nativeChecks ? NativeSignatures.es256(x, y) : null;
+        return fast != null ? fast : new Es256(new ECPublicKeyParameters(q, DOMAIN));
       }
-      if ("OKP".equals(kty) && "Ed25519".equals(jwk.getString("crv"))) {
+      if ("OKP".equals(kty) && "Ed25519".equals(jwk.getString("crv"))
+          && (jwk.getString("alg") == null || "EdDSA".equals(jwk.getString("alg")))) {
         byte[] pk = B64URL.decode(jwk.getString("x"));
-        return pk.length == Ed25519.PUBLIC_KEY_SIZE ? new EdDsa(pk) : null;
+        Ed25519.PublicPoint point = pk.length == Ed25519.PUBLIC_KEY_SIZE
+            ? Ed25519.validatePublicKeyPartialExport(pk, 0) : null;
+        if (point == null) {
+          return null;
+        }
+        Verifier fast = nativeChecks ? NativeSignatures.ed25519(pk) : null;
+        return fast != null ? fast : new EdDsa(point);
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | GeneralSecurityException e) {
       return null;
     }
     return null;
+  }
+
+  /** Which implementation checks signatures when native checks are allowed. */
+  static String backend(boolean nativeChecks) {
+    return nativeChecks && NativeSignatures.available() ? "native (AWS-LC)" : "BouncyCastle";
   }
 
   private record Es256(ECPublicKeyParameters key) implements Verifier {
@@ -76,7 +92,8 @@ final class FastSignatures {
     }
   }
 
-  private record EdDsa(byte[] publicKey) implements Verifier {
+  /** The key decoded once (a point decompression saved per check). */
+  private record EdDsa(Ed25519.PublicPoint publicKey) implements Verifier {
     @Override
     public String alg() {
       return "EdDSA";
@@ -85,7 +102,7 @@ final class FastSignatures {
     @Override
     public boolean verify(byte[] signingInput, byte[] signature) {
       return signature.length == Ed25519.SIGNATURE_SIZE
-          && Ed25519.verify(signature, 0, publicKey, 0, signingInput, 0, signingInput.length);
+          && Ed25519.verify(signature, 0, publicKey, signingInput, 0, signingInput.length);
     }
   }
 

@@ -12,7 +12,7 @@ public record GateSettings(String issuer, String audience, int leewaySeconds, in
                            long jwksRefreshMillis, long denyListSyncMillis, long authorizeTimeoutMillis,
                            double addressRate, double addressBurst, double userRate, double userBurst,
                            boolean trustForwardedFor, List<ExternalIssuer> externalIssuers,
-                           int verifiedCacheEntries) {
+                           int verifiedCacheEntries, boolean nativeSignatures) {
 
   /** An identity provider whose tokens prove who the user is; access then comes from the ACL. */
   public record ExternalIssuer(String issuer, String audience, String jwksUrl, List<String> algorithms) {
@@ -36,7 +36,8 @@ public record GateSettings(String issuer, String audience, int leewaySeconds, in
         c.longValue("PARLOR_RATE_LIMIT_USER_BURST", 20, 1, 1_000_000),
         c.bool("PARLOR_TRUST_FORWARDED_FOR", false),
         externalIssuers(c.string("PARLOR_AUTH_ISSUERS", "")),
-        c.integer("PARLOR_AUTH_VERIFIED_CACHE_SIZE", 20_000));
+        c.integer("PARLOR_AUTH_VERIFIED_CACHE_SIZE", 20_000),
+        c.bool("PARLOR_AUTH_NATIVE_SIGNATURES", true));
   }
 
   /** PARLOR_AUTH_ISSUERS: a JSON array of {issuer, audience, jwksUrl, algorithms?}. */

@@ -32,6 +32,7 @@ final class IssuerKeys {
   private final Supplier<Future<JsonObject>> fetch;
   private final JWTOptions options;
   private final long minRefetchNanos;
+  private final boolean nativeChecks;
   private volatile Snapshot snapshot = new Snapshot(Set.of(), null, Map.of());
   private Future<Snapshot> inFlight;
   private long lastFetchNanos = System.nanoTime() - (1L << 60);
@@ -45,12 +46,13 @@ final class IssuerKeys {
   }
 
   IssuerKeys(Vertx vertx, String issuer, Supplier<Future<JsonObject>> fetch, JWTOptions options,
-             long minRefetchMillis) {
+             long minRefetchMillis, boolean nativeChecks) {
     this.vertx = vertx;
     this.issuer = issuer;
     this.fetch = fetch;
     this.options = options;
     this.minRefetchNanos = minRefetchMillis * 1_000_000L;
+    this.nativeChecks = nativeChecks;
   }
 
   /** Called whenever the set of keys changes (cached verifications must then be dropped). */
@@ -100,7 +102,7 @@ final class IssuerKeys {
           && (k.getString("use") == null || "sig".equals(k.getString("use")))) {
         usable.add(k);
         kids.add(k.getString("kid", ""));
-        FastSignatures.Verifier v = FastSignatures.forJwk(k);
+        FastSignatures.Verifier v = FastSignatures.forJwk(k, nativeChecks);
         if (v != null && k.getString("kid") != null) {
           fast.put(k.getString("kid"), v);
         }

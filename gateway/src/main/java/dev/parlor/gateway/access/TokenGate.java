@@ -70,7 +70,8 @@ public final class TokenGate implements AccessGate {
     Map<String, TokenVerifier.Issuer> issuers = new HashMap<>();
     List<IssuerKeys> keys = new java.util.ArrayList<>();
     IssuerKeys local = new IssuerKeys(vertx, settings.issuer(), () -> localJwks(vertx, settings.authorizeTimeoutMillis()),
-        jwtOptions(settings.issuer(), settings.audience(), settings.leewaySeconds()), settings.jwksMinRefetchMillis());
+        jwtOptions(settings.issuer(), settings.audience(), settings.leewaySeconds()), settings.jwksMinRefetchMillis(),
+        settings.nativeSignatures());
     issuers.put(settings.issuer(), new TokenVerifier.Issuer(settings.issuer(), settings.audience(), true,
         Set.of("ES256", "EdDSA"), local));
     keys.add(local);
@@ -81,11 +82,14 @@ public final class TokenGate implements AccessGate {
           .timeout(settings.authorizeTimeoutMillis() * 2).send()
           .compose(resp -> resp.statusCode() == 200 ? Future.succeededFuture(resp.bodyAsJsonObject())
               : Future.failedFuture("JWKS answered " + resp.statusCode())),
-          jwtOptions(ext.issuer(), ext.audience(), settings.leewaySeconds()), settings.jwksMinRefetchMillis());
+          jwtOptions(ext.issuer(), ext.audience(), settings.leewaySeconds()), settings.jwksMinRefetchMillis(),
+          settings.nativeSignatures());
       issuers.put(ext.issuer(), new TokenVerifier.Issuer(ext.issuer(), ext.audience(), false,
           Set.copyOf(ext.algorithms()), k));
       keys.add(k);
     }
+    log.atInfo().addKeyValue("signatures", FastSignatures.backend(settings.nativeSignatures()))
+        .log("ES256 and EdDSA token signatures are checked locally");
     TokenGate gate = new TokenGate(vertx, settings, new TokenVerifier(issuers, settings.maxTokenBytes(), settings.leewaySeconds(),
         settings.verifiedCacheEntries()), keys);
     gate.start();

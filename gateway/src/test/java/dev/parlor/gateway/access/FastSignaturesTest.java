@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
@@ -17,6 +18,8 @@ import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FastSignaturesTest {
   static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -32,7 +35,17 @@ class FastSignaturesTest {
   }
 
   @Test
-  void es256SignaturesOfTheJdkVerifyAndAlteredOnesDoNot() throws Exception {
+  void nativeChecksLoadOnLinux() {
+    // The gateway ships the native library for Linux on x86-64 and arm64: a broken packaging fails here.
+    assumeTrue(System.getProperty("os.name").startsWith("Linux"));
+    assertTrue(NativeSignatures.available(), "native signature checks should load on Linux");
+    assertEquals("native (AWS-LC)", FastSignatures.backend(true));
+    assertEquals("BouncyCastle", FastSignatures.backend(false));
+  }
+
+  @ParameterizedTest(name = "native checks {0}")
+  @ValueSource(booleans = {true, false})
+  void es256SignaturesOfTheJdkVerifyAndAlteredOnesDoNot(boolean nativeChecks) throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
     KeyPair kp = g.generateKeyPair();
@@ -45,7 +58,7 @@ class FastSignaturesTest {
     s.initSign(kp.getPrivate());
     s.update(input);
     byte[] sig = s.sign();
-    FastSignatures.Verifier v = FastSignatures.forJwk(jwk);
+    FastSignatures.Verifier v = FastSignatures.forJwk(jwk, nativeChecks);
     assertNotNull(v);
     assertEquals("ES256", v.alg());
     assertTrue(v.verify(input, sig));
@@ -54,10 +67,20 @@ class FastSignaturesTest {
     assertFalse(v.verify(input, sig));
     assertFalse(v.verify(input, new byte[64]));
     assertFalse(v.verify(input, new byte[10]));
+    byte[] highS = withHugeS(sig);
+    assertFalse(v.verify(input, highS), "an s outside the group order is refused");
   }
 
-  @Test
-  void ed25519SignaturesOfTheJdkVerify() throws Exception {
+  /** The signature with s replaced by 2^256 - 1 (not below the group order). */
+  static byte[] withHugeS(byte[] sig) {
+    byte[] out = sig.clone();
+    Arrays.fill(out, 32, 64, (byte) 0xff);
+    return out;
+  }
+
+  @ParameterizedTest(name = "native checks {0}")
+  @ValueSource(booleans = {true, false})
+  void ed25519SignaturesOfTheJdkVerifyAndAlteredOnesDoNot(boolean nativeChecks) throws Exception {
     KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
     byte[] spki = kp.getPublic().getEncoded();
     byte[] raw = Arrays.copyOfRange(spki, spki.length - 32, spki.length);
@@ -67,20 +90,35 @@ class FastSignaturesTest {
     s.initSign(kp.getPrivate());
     s.update(input);
     byte[] sig = s.sign();
-    FastSignatures.Verifier v = FastSignatures.forJwk(jwk);
+    FastSignatures.Verifier v = FastSignatures.forJwk(jwk, nativeChecks);
     assertEquals("EdDSA", v.alg());
     assertTrue(v.verify(input, sig));
+    assertFalse(v.verify("a.c".getBytes(StandardCharsets.US_ASCII), sig));
+    assertFalse(v.verify(input, new byte[64]));
+    assertFalse(v.verify(input, Arrays.copyOf(sig, 63)));
     sig[0] ^= 1;
+    assertFalse(v.verify(input, sig));
+    sig[0] ^= 1;
+    sig[63] |= (byte) 0xf0; // S no longer below the group order: malleated signatures are refused
     assertFalse(v.verify(input, sig));
   }
 
-  @Test
-  void otherOrBrokenKeysGetNoFastVerifier() {
-    assertNull(FastSignatures.forJwk(new JsonObject().put("kty", "RSA").put("n", "AQAB").put("e", "AQAB")));
-    assertNull(FastSignatures.forJwk(new JsonObject().put("kty", "oct").put("k", "c2VjcmV0")));
-    assertNull(FastSignatures.forJwk(new JsonObject().put("kty", "EC").put("crv", "P-256").put("x", "AA").put("y", "AA")),
-        "a point off the curve");
-    assertNull(FastSignatures.forJwk(new JsonObject().put("kty", "EC").put("crv", "P-384").put("x", "AA").put("y", "AA")));
+  @ParameterizedTest(name = "native checks {0}")
+  @ValueSource(booleans = {true, false})
+  void otherOrBrokenKeysGetNoFastVerifier(boolean nativeChecks) {
+    assertNull(FastSignatures.forJwk(new JsonObject().put("kty", "RSA").put("n", "AQAB").put("e", "AQAB"), nativeChecks));
+    assertNull(FastSignatures.forJwk(new JsonObject().put("kty", "oct").put("k", "c2VjcmV0"), nativeChecks));
+    assertNull(FastSignatures.forJwk(new JsonObject().put("kty", "EC").put("crv", "P-256").put("x", "AA").put("y", "AA"),
+        nativeChecks), "a point off the curve");
+    assertNull(FastSignatures.forJwk(new JsonObject().put("kty", "EC").put("crv", "P-384").put("x", "AA").put("y", "AA"),
+        nativeChecks));
+    // y = 2 has no x on Ed25519 (2^2 - 1 over 121666/121665 * 2^2 + 1 is not a square mod p)
+    byte[] offCurve = new byte[32];
+    offCurve[0] = 2;
+    assertNull(FastSignatures.forJwk(new JsonObject().put("kty", "OKP").put("crv", "Ed25519")
+        .put("x", B64.encodeToString(offCurve)), nativeChecks), "an Ed25519 key that is no curve point");
+    assertNull(FastSignatures.forJwk(new JsonObject().put("kty", "OKP").put("crv", "Ed25519").put("x", "AAAA"),
+        nativeChecks), "a short Ed25519 key");
   }
 
   @Test
