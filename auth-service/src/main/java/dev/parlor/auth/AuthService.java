@@ -40,7 +40,7 @@ public final class AuthService {
     Redis redis = RedisConnector.create(node.vertx(), node.config());
     RedisConnector.registerHealth(node.health(), redis);
     KeyManager keys = new KeyManager(node.vertx(), redis, cipher, settings.rotationSeconds() * 1000,
-        settings.refreshMillis(), settings.retainMillis());
+        settings.refreshMillis(), settings.retainMillis(), settings.signingAlgorithm());
     return untilActive(node, keys, 50)
         .compose(r -> node.vertx().deployVerticle(new AuthVerticle(settings, keys, new AclStore(redis),
             new DenyList(redis))))

@@ -1,12 +1,13 @@
 package dev.parlor.auth;
 
+import dev.parlor.auth.keys.KeyMaterial;
 import dev.parlor.common.config.ParlorConfig;
 import java.util.List;
 
 /** auth-service's knobs (docs/auth.md lists them with their defaults). */
 public record AuthSettings(List<String> appKeys, String masterKey, String issuer, String audience,
                            long defaultTtlSeconds, long maxTtlSeconds, long rotationSeconds, long refreshMillis,
-                           long leewaySeconds) {
+                           long leewaySeconds, String signingAlgorithm) {
 
   public static AuthSettings from(ParlorConfig c) {
     long maxTtl = c.longValue("PARLOR_AUTH_MAX_TOKEN_TTL_SECONDS", 3600, 1, 30L * 86400);
@@ -19,7 +20,16 @@ public record AuthSettings(List<String> appKeys, String masterKey, String issuer
         maxTtl,
         c.longValue("PARLOR_AUTH_KEY_ROTATION_SECONDS", 86_400, 1, 365L * 86400),
         c.longValue("PARLOR_AUTH_KEY_REFRESH_MS", 10_000, 50, 3_600_000),
-        c.longValue("PARLOR_AUTH_LEEWAY_SECONDS", 30, 0, 600));
+        c.longValue("PARLOR_AUTH_LEEWAY_SECONDS", 30, 0, 600),
+        signingAlgorithm(c.string("PARLOR_AUTH_SIGNING_ALG", KeyMaterial.EDDSA)));
+  }
+
+  private static String signingAlgorithm(String alg) {
+    if (!KeyMaterial.ALGORITHMS.contains(alg)) {
+      throw new ParlorConfig.ConfigException("PARLOR_AUTH_SIGNING_ALG must be one of " + KeyMaterial.ALGORITHMS
+          + ", not " + alg);
+    }
+    return alg;
   }
 
   /** How long a key stays in the JWKS after it stops signing. */

@@ -55,8 +55,8 @@ class AuthAccessTest {
   @BeforeAll
   static void start() throws Exception {
     idpVertx = Vertx.vertx();
-    idpKey1 = KeyMaterial.generate(cipher, 0, 0);
-    idpKey2 = KeyMaterial.generate(cipher, 0, 0);
+    idpKey1 = KeyMaterial.generate(cipher, 0, 0, KeyMaterial.ES256);
+    idpKey2 = KeyMaterial.generate(cipher, 0, 0, KeyMaterial.ES256);
     idpKeys.add(idpKey1.publicJwk());
     idp = idpVertx.createHttpServer().requestHandler(req -> {
       jwksFetches.incrementAndGet();

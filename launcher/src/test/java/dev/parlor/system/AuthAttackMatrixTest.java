@@ -13,7 +13,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
-import java.security.interfaces.ECPrivateKey;
+import java.security.PrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import java.util.HashMap;
@@ -130,9 +130,12 @@ class AuthAttackMatrixTest {
           String other = parlor.token("alice", grant("yjs/elsewhere", "write"));
           return good.substring(0, good.lastIndexOf('.')) + other.substring(other.lastIndexOf('.'));
         })),
-        new Attack("signed by another key under the real kid", 401, "atk-otherkey", withToken(() ->
-            signWithOwnKey(parlor.currentKid()))),
-        new Attack("unknown kid", 401, "atk-kid", withToken(() -> signWithOwnKey("no-such-kid"))),
+        new Attack("signed by another Ed25519 key under the real kid", 401, "atk-otherkey", withToken(() ->
+            signWithOwnKey("EdDSA", parlor.currentKid()))),
+        new Attack("ES256 under the real (Ed25519) kid", 401, "atk-otheralg", withToken(() ->
+            signWithOwnKey("ES256", parlor.currentKid()))),
+        new Attack("unknown kid", 401, "atk-kid", withToken(() -> signWithOwnKey("EdDSA", "no-such-kid"))),
+        new Attack("unknown kid, ES256", 401, "atk-kid-es", withToken(() -> signWithOwnKey("ES256", "no-such-kid"))),
         new Attack("expired", 401, "atk-expired", withToken(() -> parlor.forge(AuthParlor.claims("bob",
             grant("yjs/atk-expired", "write")).put("exp", System.currentTimeMillis() / 1000 - 60)))),
         new Attack("not yet valid", 401, "atk-nbf", withToken(() -> parlor.forge(AuthParlor.claims("bob",
@@ -199,13 +202,17 @@ class AuthAttackMatrixTest {
         .encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
   }
 
-  static String signWithOwnKey(String kid) throws Exception {
-    KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
-    gen.initialize(new ECGenParameterSpec("secp256r1"));
-    ECPrivateKey priv = (ECPrivateKey) gen.generateKeyPair().getPrivate();
-    String signingInput = b64("{\"alg\":\"ES256\",\"typ\":\"JWT\",\"kid\":\"" + kid + "\"}") + "."
+  /** A well-formed token signed with a key of the attacker's own (alg ES256 or EdDSA), under the given kid. */
+  static String signWithOwnKey(String alg, String kid) throws Exception {
+    boolean ec = alg.equals("ES256");
+    KeyPairGenerator gen = KeyPairGenerator.getInstance(ec ? "EC" : "Ed25519");
+    if (ec) {
+      gen.initialize(new ECGenParameterSpec("secp256r1"));
+    }
+    PrivateKey priv = gen.generateKeyPair().getPrivate();
+    String signingInput = b64("{\"alg\":\"" + alg + "\",\"typ\":\"JWT\",\"kid\":\"" + kid + "\"}") + "."
         + b64(AuthParlor.claims("mallory", grant("yjs/*", "write")).encode());
-    java.security.Signature s = java.security.Signature.getInstance("SHA256withECDSAinP1363Format");
+    java.security.Signature s = java.security.Signature.getInstance(ec ? "SHA256withECDSAinP1363Format" : "Ed25519");
     s.initSign(priv);
     s.update(signingInput.getBytes(StandardCharsets.US_ASCII));
     return signingInput + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(s.sign());
@@ -304,7 +311,8 @@ class AuthAttackMatrixTest {
     var jwks = parlor.api(HttpMethod.GET, "/.well-known/jwks.json", null, null);
     assertEquals(200, jwks.statusCode());
     JsonObject key = jwks.bodyAsJsonObject().getJsonArray("keys").getJsonObject(0);
-    assertEquals("ES256", key.getString("alg"));
+    assertEquals("EdDSA", key.getString("alg"));
+    assertEquals("Ed25519", key.getString("crv"));
     assertFalse(key.containsKey("d"), "no private part is published");
     String header = new String(Base64.getUrlDecoder().decode(minted.getString("token").split("\\.")[0]),
         StandardCharsets.UTF_8);

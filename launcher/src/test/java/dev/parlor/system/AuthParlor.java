@@ -150,7 +150,7 @@ final class AuthParlor implements AutoCloseable {
     StoredKey current = keyRing().current(System.currentTimeMillis());
     JWTAuth signer = JWTAuth.create(clients, new JWTAuthOptions()
         .addJwk(KeyMaterial.privateJwk(KeyCipher.fromBase64(MASTER_KEY), current)));
-    return signer.generateToken(claims, new JWTOptions().setAlgorithm("ES256").setNoTimestamp(true));
+    return signer.generateToken(claims, new JWTOptions().setAlgorithm(current.alg()).setNoTimestamp(true));
   }
 
   String currentKid() throws Exception {

@@ -35,18 +35,21 @@ public final class KeyManager {
   private final long rotationMillis;
   private final long publishAheadMillis;
   private final long retainMillis;
+  private final String signingAlgorithm;
   private final String replicaId = UUID.randomUUID().toString();
   private final Map<String, JWTAuth> signers = new HashMap<>();
   private volatile KeyRing ring;
 
+  /** signingAlgorithm: what new keys are made for (KeyMaterial.ALGORITHMS); existing keys keep theirs. */
   public KeyManager(Vertx vertx, Redis redis, KeyCipher cipher, long rotationMillis, long refreshMillis,
-                    long retainMillis) {
+                    long retainMillis, String signingAlgorithm) {
     this.vertx = vertx;
     this.redis = redis;
     this.cipher = cipher;
     this.rotationMillis = rotationMillis;
     this.publishAheadMillis = Math.max(1000, 3 * refreshMillis);
     this.retainMillis = retainMillis;
+    this.signingAlgorithm = signingAlgorithm;
     this.ring = new KeyRing(List.of(), rotationMillis, publishAheadMillis, retainMillis);
   }
 
@@ -69,8 +72,9 @@ public final class KeyManager {
         }
         List<Future<?>> writes = new ArrayList<>();
         if (rotate) {
-          StoredKey k = KeyMaterial.generate(cipher, now, r.nextActiveFrom(now));
-          log.atInfo().addKeyValue("kid", k.kid()).addKeyValue("activeFrom", k.activeFrom()).log("new signing key");
+          StoredKey k = KeyMaterial.generate(cipher, now, r.nextActiveFrom(now), signingAlgorithm);
+          log.atInfo().addKeyValue("kid", k.kid()).addKeyValue("alg", k.alg()).addKeyValue("activeFrom", k.activeFrom())
+              .log("new signing key");
           writes.add(redis.send(Request.cmd(Command.HSET).arg(KEYS).arg(k.kid()).arg(k.toJson().encode())));
         }
         for (StoredKey k : retired) {

@@ -1,7 +1,6 @@
 package dev.parlor.auth.tokens;
 
 import dev.parlor.auth.keys.KeyManager;
-import dev.parlor.auth.keys.KeyMaterial;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import java.security.SecureRandom;
@@ -54,7 +53,8 @@ public final class TokenMinter {
       req.rooms().forEach(e -> rooms.put(e.getKey(), String.valueOf(e.getValue()).toLowerCase()));
       claims.put("rooms", rooms);
     }
-    String token = signer.auth().generateToken(claims, new JWTOptions().setAlgorithm(KeyMaterial.ALG));
+    // Each key signs with its own algorithm: keys made before a change of PARLOR_AUTH_SIGNING_ALG keep theirs.
+    String token = signer.auth().generateToken(claims, new JWTOptions().setAlgorithm(signer.key().alg()));
     return new Minted(token, jti, now + req.ttlSeconds(), signer.key().kid());
   }
 }

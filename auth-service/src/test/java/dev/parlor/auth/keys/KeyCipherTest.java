@@ -5,9 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class KeyCipherTest {
   @Test
@@ -29,15 +39,33 @@ class KeyCipherTest {
     assertThrows(IllegalArgumentException.class, () -> KeyCipher.fromBase64("not base64 !!"));
   }
 
-  @Test
-  void generatedKeysRoundTripThroughTheirStoredForm() {
+  @ParameterizedTest
+  @ValueSource(strings = {KeyMaterial.EDDSA, KeyMaterial.ES256})
+  void generatedKeysRoundTripThroughTheirStoredFormAndSign(String alg) throws Exception {
     KeyCipher c = KeyCipher.fromBase64(KeyCipher.newMasterKey());
-    StoredKey k = KeyMaterial.generate(c, 1, 2);
+    StoredKey k = KeyMaterial.generate(c, 1, 2, alg);
+    assertEquals(alg, k.alg());
+    assertEquals(alg, k.publicJwk().getString("alg"));
     StoredKey back = StoredKey.fromJson(new JsonObject(k.toJson().encode()));
     assertEquals(k, back);
     JsonObject priv = KeyMaterial.privateJwk(c, back);
     assertEquals(43, priv.getString("d").length());
     assertEquals(k.kid(), priv.getString("kid"));
     assertFalse(k.publicJwk().containsKey("d"));
+    // The private JWK signs, and the public JWK alone verifies what it signed.
+    Vertx vertx = Vertx.vertx();
+    try {
+      String token = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(priv))
+          .generateToken(new JsonObject().put("sub", "u"), new JWTOptions().setAlgorithm(alg));
+      JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[0]),
+          StandardCharsets.UTF_8));
+      assertEquals(alg, header.getString("alg"));
+      assertEquals(k.kid(), header.getString("kid"));
+      User user = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(k.publicJwk()))
+          .authenticate(new TokenCredentials(token)).await(10, TimeUnit.SECONDS);
+      assertEquals("u", user.principal().getString("sub"));
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
   }
 }
