@@ -2,7 +2,8 @@
 # Connection admission with auth on vs off (auth issue), side by side in one run.
 # The server (parlor.jar, all services, its own Redis) runs on core SERVER_CPU (0); the Java load
 # generator on GEN_CPU (1). Each round runs three modes, a fresh server each, so drift on a shared
-# machine hits all alike (ADMISSION_ROUNDS, default 2). Markdown on stdout.
+# machine hits all alike (ADMISSION_ROUNDS, default 2). Markdown on stdout; "other work" is the CPU
+# other processes used during each measured window (a shared machine: such runs were disturbed).
 #   off    PARLOR_ANONYMOUS=true (the tokens are sent all the same, and ignored)
 #   on     tokens checked; ADMISSION_TOKENS (1000) users reconnecting with their tokens, so most
 #          signatures were checked before (the gateway's verified-token cache)
@@ -97,11 +98,11 @@ done
 printf '%s\n' "${results[@]}" | python3 -c '
 import json, sys, statistics
 rows = [json.loads(l) for l in sys.stdin if l.strip()]
-print("| run | mode | admitted/s | failed | server CPU ms per connection | connect-to-first-message p50 ms | p99 ms |")
-print("|----:|------|-----------:|-------:|-----------------------------:|------:|------:|")
+print("| run | mode | admitted/s | failed | server CPU ms per connection | connect-to-first-message p50 ms | p99 ms | other work, cores |")
+print("|----:|------|-----------:|-------:|-----------------------------:|------:|------:|------:|")
 for i, r in enumerate(rows):
-    print("| %d | %s | %.0f | %d | %.3f | %.2f | %.2f |" % (i + 1, r["label"], r["perSecond"], r["failed"],
-          r["serverCpuMsPerConnection"], r["p50ms"], r["p99ms"]))
+    print("| %d | %s | %.0f | %d | %.3f | %.2f | %.2f | %.2f |" % (i + 1, r["label"], r["perSecond"], r["failed"],
+          r["serverCpuMsPerConnection"], r["p50ms"], r["p99ms"], r.get("otherCores", 0)))
 labels = []
 for r in rows:
     if r["label"] not in labels:

@@ -85,6 +85,8 @@ public final class AdmissionBench {
     });
     Thread.sleep((long) (warmup * 1000));
     long cpu0 = cpuTicks(serverPid);
+    long own0 = cpuTicks(ProcessHandle.current().pid());
+    long machine0 = machineBusyTicks();
     long n0 = run.admitted;
     long f0 = run.failed;
     run.latencies.clear();
@@ -94,6 +96,8 @@ public final class AdmissionBench {
     long n1 = run.admitted;
     long f1 = run.failed;
     long cpu1 = cpuTicks(serverPid);
+    long own1 = cpuTicks(ProcessHandle.current().pid());
+    long machine1 = machineBusyTicks();
     run.stop = true;
     double seconds = (t1 - t0) / 1e9;
     long[] lat;
@@ -102,10 +106,12 @@ public final class AdmissionBench {
     }
     Arrays.sort(lat);
     double cpuSeconds = (cpu1 - cpu0) / 100.0;
+    // Other processes' CPU during the window (the machine is shared): a run they disturbed shows here.
+    double otherCores = Math.max(0, (machine1 - machine0) - (cpu1 - cpu0) - (own1 - own0)) / 100.0 / seconds;
     JsonObject out = new JsonObject().put("label", label).put("concurrency", concurrency)
         .put("tokens", tokens.size()).put("seconds", round(seconds)).put("admitted", n1 - n0)
         .put("failed", f1 - f0).put("perSecond", round((n1 - n0) / seconds))
-        .put("serverCpuSeconds", round(cpuSeconds))
+        .put("serverCpuSeconds", round(cpuSeconds)).put("otherCores", round(otherCores))
         .put("serverCpuMsPerConnection", round(n1 > n0 ? cpuSeconds * 1000 / (n1 - n0) : 0))
         .put("p50ms", lat.length == 0 ? 0 : round(lat[lat.length / 2] / 1e6))
         .put("p99ms", lat.length == 0 ? 0 : round(lat[(int) (lat.length * 0.99)] / 1e6));
@@ -171,6 +177,20 @@ public final class AdmissionBench {
             failed++;
             vertx.setTimer(10, t -> next());
           });
+    }
+  }
+
+  /** Busy clock ticks of the whole machine (all CPUs) from /proc/stat: everything but idle and iowait. */
+  static long machineBusyTicks() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long busy = 0;
+      for (int i = 1; i < f.length && i <= 8; i++) {
+        busy += i == 4 || i == 5 ? 0 : Long.parseLong(f[i]);
+      }
+      return busy;
+    } catch (Exception e) {
+      return 0;
     }
   }
 
