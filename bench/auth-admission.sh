@@ -9,6 +9,9 @@
 #          signatures were checked before (the gateway's verified-token cache)
 #   fresh  tokens checked with the verified-token cache off: every connection pays a signature
 #          check, as a storm of never-seen tokens would
+#   fresh-es256-bc  (only if named in ADMISSION_MODES) fresh with the earlier signature path:
+#          ES256 keys checked by BouncyCastle (PARLOR_AUTH_SIGNING_ALG=ES256,
+#          PARLOR_AUTH_NATIVE_SIGNATURES=false), for a before/after in one run
 #   bash bench/auth-admission.sh
 #   ADMISSION_DURATION=10 ADMISSION_ROUNDS=1 bash bench/auth-admission.sh     # quick look
 set -euo pipefail
@@ -55,17 +58,17 @@ wait_quiet() { # at most ADMISSION_QUIET_WAIT (180) s for other work to use < 0.
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-run_one() { # mode: off|on|fresh
-  local mode=$1 data port mgmt pid anonymous cache=20000 label="auth $mode"
+run_one() { # mode: off|on|fresh|fresh-es256-bc
+  local mode=$1 data port mgmt pid anonymous cache=20000 label="auth $mode" alg=EdDSA native=true
   data=$(mktemp -d)
   port=$(free_port); mgmt=$(free_port)
   anonymous=$([ "$mode" = off ] && echo true || echo false)
-  [ "$mode" = fresh ] && cache=0
+  case $mode in fresh) cache=0 ;; fresh-es256-bc) cache=0 alg=ES256 native=false ;; esac
   PARLOR_DATA_DIR="$data" PARLOR_HTTP_PORT=$port PARLOR_MANAGEMENT_PORT=$mgmt PARLOR_HTTP_HOST=127.0.0.1 \
   PARLOR_CLUSTER_NAME="admission-$$-$RANDOM" PARLOR_ANONYMOUS=$anonymous PARLOR_APP_KEYS=bench-key \
   PARLOR_RATE_LIMIT_ADDRESS_PER_SECOND=1000000 PARLOR_RATE_LIMIT_ADDRESS_BURST=1000000 \
   PARLOR_RATE_LIMIT_USER_PER_SECOND=1000000 PARLOR_RATE_LIMIT_USER_BURST=1000000 \
-  PARLOR_AUTH_VERIFIED_CACHE_SIZE=$cache \
+  PARLOR_AUTH_VERIFIED_CACHE_SIZE=$cache PARLOR_AUTH_SIGNING_ALG=$alg PARLOR_AUTH_NATIVE_SIGNATURES=$native \
     taskset -c "$SERVER_CPU" java -jar launcher/target/parlor.jar all >"$data/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 120); do
