@@ -206,10 +206,13 @@ public final class TokenGate implements AccessGate {
       for (String pair : query.split("&")) {
         if (pair.startsWith("token=")) {
           String v = pair.substring(6);
-          try {
-            v = URLDecoder.decode(v, StandardCharsets.UTF_8);
-          } catch (IllegalArgumentException e) {
-            return v;
+          // A JWT is base64url and dots: decoding (only % escapes and +) is skipped when it would change nothing.
+          if (v.indexOf('%') >= 0 || v.indexOf('+') >= 0) {
+            try {
+              v = URLDecoder.decode(v, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+              return v;
+            }
           }
           return v.isEmpty() ? null : v;
         }
