@@ -22,7 +22,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePorts, waitFor, uniqueRoom, sleep, Y } from '../e2e/harness.mjs'
 import {
-  startService, startRedis, waitReady, stopAll, procs, exited, trackedClient, roomInfo, nodeIdOf, percentile
+  startService, startRedis, waitReady, stopAll, procs, exited, trackedClient, roomInfo, nodeIdOf, percentile, longestSilence
 } from '../e2e/cluster.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -146,18 +146,6 @@ async function owners (c, rooms) {
   return Promise.all(rooms.map(async ({ room }) => (await roomInfo(c.http, adminKey, room))?.owner?.node ?? null))
 }
 
-/** The longest time, from `at` until `until`, without an update reaching the room's listener. */
-function unavailability (listener, at, until) {
-  let longest = 0
-  let prev = at
-  for (const { at: t } of listener.received) {
-    if (t <= at || t >= until) continue
-    longest = Math.max(longest, t - prev)
-    prev = t
-  }
-  return Math.max(longest, until - prev) // a room still silent at the end counts to the end
-}
-
 async function moves () {
   const c = await startCluster(2)
   const samples = { leave: [], join: [], crash: [] }
@@ -204,7 +192,7 @@ async function moves () {
           const after = await owners(c, rooms)
           moved = moved ?? after.map((o, r) => o !== before[r])
           const until = Date.now()
-          const windows = rooms.filter((_, r) => moved[r]).map(({ listener }) => unavailability(listener, at, until))
+          const windows = rooms.filter((_, r) => moved[r]).map(({ listener }) => longestSilence(listener.received.map(x => x.at), at, until))
           log(`${kind}: ${windows.length} rooms moved, unavailable ${windows.join(', ')} ms`)
           samples[kind].push(...windows)
         }

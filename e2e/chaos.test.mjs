@@ -13,7 +13,7 @@
 //
 // Environment (besides harness.mjs's and cluster.mjs's): E2E_CHAOS_ROOMS (50), E2E_CHAOS_EDIT_MS (500).
 
-import { test, before, after } from 'node:test'
+import { before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
@@ -21,8 +21,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { freePorts, waitFor, uniqueRoom, target, sleep, WebSocket } from './harness.mjs'
 import {
-  startService, startRedis, waitReady, stopAll, dumpLogs, trackedClient, editContinuously, exited,
-  storedDoc, roomInfo, waitRoomsConverged, assertNothingLost, assertStored, percentile, redisCommand, nodeIdOf
+  clusterTest, startService, startRedis, waitReady, stopAll, dumpLogs, trackedClient, editContinuously, exited,
+  storedDoc, roomInfo, waitRoomsConverged, assertNothingLost, assertStored, percentile, redisCommand, nodeIdOf, longestSilence
 } from './cluster.mjs'
 
 const ROOMS = Number(process.env.E2E_CHAOS_ROOMS || 50)
@@ -124,36 +124,12 @@ async function owners (rooms) {
   return Promise.all(rooms.map(async ({ room }) => (await roomInfo(apiPort(), adminKey, room))?.owner?.node ?? null))
 }
 
-/**
- * A room's unavailability after an event at `at`: the longest time, from the event on, with no
- * update reaching any of its providers (ending at the first update received after the gap).
- */
-function unavailability (cs, at, until) {
-  const times = cs.flatMap(c => c.received.map(e => e.at)).filter(t => t < until).sort((a, b) => a - b)
-  let longest = 0
-  let prev = at
-  for (const t of times) {
-    if (t <= at) continue
-    longest = Math.max(longest, t - prev)
-    prev = t
-  }
-  return Math.max(longest, until - prev) // a room still silent at the end counts to the end
-}
-
 function summary (xs) {
   const s = [...xs].sort((a, b) => a - b)
   return s.length ? `p50 ${percentile(s, 0.5)} ms, p99 ${percentile(s, 0.99)} ms, max ${s[s.length - 1]} ms (n=${s.length})` : 'none'
 }
 
-test('chaos: crash, join, graceful leave and a gateway kill while 50 rooms are edited; nothing is lost',
-  { skip: target !== 'parlor' && 'Parlor cluster', timeout: 300000 }, async () => {
-    try {
-      await scenario()
-    } catch (err) {
-      dumpLogs('chaos test', err.message.split('\n')[0])
-      throw err
-    }
-  })
+clusterTest('chaos: crash, join, graceful leave and a gateway kill while 50 rooms are edited; nothing is lost', 300000, scenario)
 
 async function scenario () {
   const rooms = []
@@ -213,8 +189,9 @@ async function scenario () {
   // Unavailability per event, over the rooms the event touched.
   for (const [i, e] of events.entries()) {
     const until = events[i + 1]?.at ?? end
-    const windows = rooms.filter((_, r) => e.moved[r]).map(({ clients: cs }) => unavailability(cs, e.at, until))
-    const others = rooms.filter((_, r) => !e.moved[r]).map(({ clients: cs }) => unavailability(cs, e.at, until))
+    const silence = ({ clients: cs }) => longestSilence(cs.flatMap(c => c.received.map(x => x.at)), e.at, until)
+    const windows = rooms.filter((_, r) => e.moved[r]).map(silence)
+    const others = rooms.filter((_, r) => !e.moved[r]).map(silence)
     console.log(`${e.kind}: rooms moved ${summary(windows)}; other rooms ${summary(others)}`)
   }
   const closes = all.flatMap(c => c.closes.map(x => x.code))

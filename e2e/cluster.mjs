@@ -4,11 +4,12 @@
 // Redis client to read the stored log.
 
 import assert from 'node:assert/strict'
+import { test } from 'node:test'
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
-import { connectClient, waitFor, repoRoot, Y, sleep } from './harness.mjs'
+import { connectClient, waitFor, repoRoot, target, Y, sleep } from './harness.mjs'
 
 const READY_TIMEOUT_MS = 120000
 const OUTPUT_LIMIT = 256 * 1024
@@ -104,6 +105,18 @@ export async function stopAll () {
   for (const p of procs) {
     if (groupAlive(p.child.pid)) { try { process.kill(-p.child.pid, 'SIGKILL') } catch {} }
   }
+}
+
+/** A test of a Parlor cluster (skipped against other targets); every process's output is dumped if it fails. */
+export function clusterTest (title, timeout, scenario) {
+  test(title, { skip: target !== 'parlor' && 'Parlor cluster', timeout }, async () => {
+    try {
+      await scenario()
+    } catch (err) {
+      dumpLogs(title, err.message.split('\n')[0])
+      throw err
+    }
+  })
 }
 
 export function dumpLogs (title, why) {
@@ -290,6 +303,21 @@ export async function assertStored (httpPort, adminKey, room, final, fresh) {
       (last instanceof Error ? ` (${last.message})` : '')
   })
   assert.equal(stored, final)
+}
+
+/**
+ * The longest time, from `at` until `until`, without any of `times` (when updates arrived); a
+ * room still silent at `until` counts to the end.
+ */
+export function longestSilence (times, at, until) {
+  let longest = 0
+  let prev = at
+  for (const t of [...times].sort((a, b) => a - b)) {
+    if (t <= at || t >= until) continue
+    longest = Math.max(longest, t - prev)
+    prev = t
+  }
+  return Math.max(longest, until - prev)
 }
 
 export function percentile (sorted, q) {

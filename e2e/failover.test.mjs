@@ -16,7 +16,7 @@
 //                   and 300 ms after it, so that appends the killed node had sent are stored
 //                   but never broadcast: makes the unlucky timing of a plain kill certain
 
-import { test, before, after } from 'node:test'
+import { before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
@@ -24,7 +24,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { freePorts, waitFor, uniqueRoom, target, sleep } from './harness.mjs'
 import {
-  procs, startService, startRedis, waitReady, stopAll, dumpLogs, trackedClient, editContinuously,
+  clusterTest, procs, startService, startRedis, waitReady, stopAll, dumpLogs, trackedClient, editContinuously,
   storedDoc, waitRoomsConverged, assertNothingLost, assertStored, percentile, roomInfo, nodeIdOf
 } from './cluster.mjs'
 
@@ -99,15 +99,7 @@ const stored = (room) => storedDoc(gatewayPort, adminKey, room)
 
 // ---------------------------------------------------------------- the test
 
-test('kill -9 of a room node while clients edit: nothing received is lost, clients converge by themselves',
-  { skip: target !== 'parlor' && 'Parlor cluster', timeout: 150000 }, async () => {
-    try {
-      await scenario()
-    } catch (err) {
-      dumpLogs('failover test', err.message.split('\n')[0])
-      throw err
-    }
-  })
+clusterTest('kill -9 of a room node while clients edit: nothing received is lost, clients converge by themselves', 150000, scenario)
 
 async function scenario () {
   const rooms = []
