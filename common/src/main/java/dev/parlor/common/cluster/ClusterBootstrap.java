@@ -15,12 +15,16 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts a clustered Vert.x with the Hazelcast cluster manager configured in code: TCP-IP join on
  * the configured members (loopback by default, never multicast), or Kubernetes DNS discovery.
  */
 public final class ClusterBootstrap {
+  private static final Logger log = LoggerFactory.getLogger(ClusterBootstrap.class);
+
   private ClusterBootstrap() {
   }
 
@@ -34,8 +38,14 @@ public final class ClusterBootstrap {
     VertxOptions options = new VertxOptions()
         .setEventBusOptions(eb)
         .setPreferNativeTransport(true);
+    int eventLoops = config.integer("PARLOR_EVENT_LOOPS", 0);
+    if (eventLoops > 0) {
+      options.setEventLoopPoolSize(eventLoops);
+    }
     return Vertx.builder().with(options).withClusterManager(cm).buildClustered()
         .map(vertx -> {
+          log.info("network transport: {}", vertx.isNativeTransportEnabled() ? "epoll (native)"
+              : "JDK NIO (native transport unavailable: " + vertx.unavailableNativeTransportCause() + ")");
           HealthChecks health = HealthChecks.create(vertx);
           health.register("cluster", promise -> promise.complete(
               cm.isActive() && cm.getHazelcastInstance().getLifecycleService().isRunning()
