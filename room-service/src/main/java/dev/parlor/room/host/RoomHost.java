@@ -58,12 +58,20 @@ final class RoomHost implements RoomOutput {
     this.bus = vertx.eventBus();
     this.metrics = metrics;
     Timer.Sample sample = Timer.start();
+    long start = System.nanoTime();
+    long[] readAt = new long[1];
     // Merging a stored log is CPU work: it runs on a worker, not on the shard's event loop.
     this.loaded = store.load(roomKey)
-        .compose(updates -> vertx.executeBlocking(() -> new YjsDocument(updates, maxTail), false))
+        .compose(updates -> {
+          readAt[0] = System.nanoTime();
+          return vertx.executeBlocking(() -> new YjsDocument(updates, maxTail), false);
+        })
         .map(doc -> {
           room = new YjsRoom(roomKey, doc, store, this);
-          sample.stop(metrics.load);
+          long loadedNanos = sample.stop(metrics.load);
+          log.atInfo().addKeyValue("room", roomKey).addKeyValue("bytes", doc.sizeBytes())
+              .addKeyValue("readMs", (readAt[0] - start) / 1_000_000)
+              .addKeyValue("totalMs", loadedNanos / 1_000_000).log("room loaded");
           return (Void) null;
         }).onComplete(ar -> {
       if (ar.failed()) {

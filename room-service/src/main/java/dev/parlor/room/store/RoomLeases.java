@@ -49,6 +49,8 @@ public final class RoomLeases {
   private final DeliveryOptions options;
   private final Map<String, Held> held = new HashMap<>();
   private final Map<String, Runnable> waiting = new HashMap<>();
+  /** RELEASED nudges that came while no claim was waiting (one in flight, or none yet): when. */
+  private final Map<String, Long> releasedAt = new HashMap<>();
   private final Counter renewals;
   private final Counter renewalFailures;
   private final Counter lostCount;
@@ -96,12 +98,16 @@ public final class RoomLeases {
         return;
       }
       Claimed c = new StorageMessages.Reader(ar.result().body()).claimed();
+      Long nudged = releasedAt.remove(roomKey);
       if (c.status() == StorageMessages.OK) {
         held.put(roomKey, new Held(c.fence(), sentAt + settings.ttlMillis() * 1_000_000L));
         startTimer();
         claimed.complete(c.fence());
       } else if (System.nanoTime() >= giveUpAtNanos) {
         claimed.fail(new IllegalStateException("room is still held by node " + c.holder()));
+      } else if (nudged != null && nudged - sentAt >= 0) {
+        // The holder released the room while this claim was on its way (refused just before): again now.
+        claim(roomKey, claimed, giveUpAtNanos, false);
       } else {
         if (first) {
           log.atInfo().addKeyValue("room", roomKey).addKeyValue("holder", c.holder())
@@ -127,6 +133,10 @@ public final class RoomLeases {
     Runnable retry = waiting.remove(roomKey);
     if (retry != null) {
       retry.run();
+    } else if (!held.containsKey(roomKey)) {
+      long now = System.nanoTime();
+      releasedAt.values().removeIf(at -> now - at > settings.ttlMillis() * 1_000_000L);
+      releasedAt.put(roomKey, now);
     }
   }
 
