@@ -56,6 +56,11 @@ process.on('exit', () => {
     try { process.kill(-s.pid, 'SIGKILL') } catch {}
   }
 })
+// Ctrl-C or a SIGTERM ends the run through process.exit, so the 'exit' handlers here and in
+// cluster.mjs stop every server it started (Node's default for these signals skips them).
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143))
+}
 
 function groupAlive (pid) {
   try {

@@ -79,7 +79,7 @@ public final class RoomService {
         RoomLeases.Settings leases = new RoomLeases.Settings(node.nodeId(), ttl,
             config.longValue("PARLOR_LEASE_WAIT_MS", ttl + 1000, 0, 600_000));
         return vertx -> new BusRoomStore(vertx, new RoomLeases(vertx, leases, timeout, node.metrics()), timeout,
-            entries, bytes);
+            entries, bytes, node.metrics());
       }
       default -> throw new ParlorConfig.ConfigException("PARLOR_STORE must be redis or memory, got '" + kind + "'");
     }

@@ -45,7 +45,8 @@ public final class StorageMessages {
   }
 
   /** The answer to CLAIM: OK with the new fence, or HELD by holder for at most ttlMillis more. */
-  public record Claimed(byte status, long fence, String holder, long ttlMillis) {
+  /** previousFence: the room's fencing token before a granted claim, for the hand-over check. */
+  public record Claimed(byte status, long fence, String holder, long ttlMillis, long previousFence) {
   }
 
   /** One append of a batch. */
@@ -69,7 +70,8 @@ public final class StorageMessages {
   }
 
   public static Buffer claimed(Claimed c) {
-    return putString(Buffer.buffer().appendByte(c.status()).appendLong(c.fence()), c.holder()).appendLong(c.ttlMillis());
+    return putString(Buffer.buffer().appendByte(c.status()).appendLong(c.fence()), c.holder())
+        .appendLong(c.ttlMillis()).appendLong(c.previousFence());
   }
 
   public static Buffer renew(String node, long ttlMillis, List<Lease> leases) {
@@ -168,7 +170,7 @@ public final class StorageMessages {
     }
 
     public Claimed claimed() {
-      return new Claimed(readByte(), readLong(), readString(), readLong());
+      return new Claimed(readByte(), readLong(), readString(), readLong(), readLong());
     }
 
     public List<Lease> leases() {

@@ -24,7 +24,8 @@ public final class RoomDataStore {
    * The answer to a claim: granted with the room's new fencing token, or refused while {@code holder}
    * holds the lease (for {@code ttlMillis} more at most, unless it renews).
    */
-  public record LeaseClaim(boolean granted, long fence, String holder, long ttlMillis) {
+  /** previousFence: the room's token before this claim (0 when refused or never claimed). */
+  public record LeaseClaim(boolean granted, long fence, String holder, long ttlMillis, long previousFence) {
   }
 
   private static final LuaScript CLAIM = new LuaScript("claim");
@@ -50,8 +51,9 @@ public final class RoomDataStore {
     return redis.send(Request.cmd(Command.INCR).arg(RoomKeys.FENCE_SEQUENCE))
         .compose(seq -> CLAIM.run(redis, new String[] {keys.meta(), keys.lease()}, seq.toString(), node, ttlMillis))
         .map(r -> r.get(0).toInteger() == 1
-            ? new LeaseClaim(true, Long.parseLong(r.get(1).toString()), node, r.get(2).toLong())
-            : new LeaseClaim(false, 0, r.get(1).toString(), Math.max(0, r.get(2).toLong())));
+            ? new LeaseClaim(true, Long.parseLong(r.get(1).toString()), node, r.get(2).toLong(),
+                Long.parseLong(r.get(3).toString()))
+            : new LeaseClaim(false, 0, r.get(1).toString(), Math.max(0, r.get(2).toLong()), 0));
   }
 
   /** Extends node's lease of the room by ttlMillis; false when the lease is gone or another's. */

@@ -73,7 +73,8 @@ public final class StorageEndpoint extends VerticleBase {
       if (ar.succeeded()) {
         RoomDataStore.LeaseClaim c = ar.result();
         msg.reply(StorageMessages.claimed(new StorageMessages.Claimed(
-            c.granted() ? StorageMessages.OK : StorageMessages.HELD, c.fence(), c.holder(), c.ttlMillis())));
+            c.granted() ? StorageMessages.OK : StorageMessages.HELD, c.fence(), c.holder(), c.ttlMillis(),
+            c.previousFence())));
       } else {
         log.atWarn().addKeyValue("room", roomKey).addKeyValue("node", node).log("claim failed: {}", ar.cause().toString());
         msg.fail(503, "claim failed: " + ar.cause().getMessage());

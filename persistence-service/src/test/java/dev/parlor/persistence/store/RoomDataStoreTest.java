@@ -99,6 +99,8 @@ class RoomDataStoreTest {
     RoomDataStore.LeaseClaim b = await(store.claim(room, "node-b", 60_000));
     assertTrue(b.granted());
     assertTrue(b.fence() > a.fence());
+    assertEquals(0, a.previousFence(), "a room never claimed before");
+    assertEquals(a.fence(), b.previousFence(), "the claim says whose token it replaced");
     assertFalse(await(store.release(room, "node-a", a.fence())), "a late release never frees a newer lease");
     assertEquals("node-b", await(store.owner(room)).getString("node"));
     assertEquals(1, await(store.read(room)).updates().size(), "the new owner sees what the old one stored");
@@ -123,6 +125,8 @@ class RoomDataStoreTest {
     RoomDataStore.LeaseClaim b = await(store.claim(room, "node-b", 5000));
     assertTrue(b.granted());
     assertTrue(b.fence() > a.fence());
+    assertEquals(0, a.previousFence(), "a room never claimed before");
+    assertEquals(a.fence(), b.previousFence(), "the claim says whose token it replaced");
     RoomDataStore.LeaseClaim again = await(store.claim(room, "node-b", 5000));
     assertTrue(again.granted(), "the holder may claim again");
     assertTrue(again.fence() > b.fence());

@@ -149,11 +149,19 @@ final class RoomHost implements RoomOutput {
   /**
    * Hands the room over: new frames are answered MOVED, the room's writes are stored and its lease
    * released, then every connection is told MOVED and the room is dropped. Completes with the
-   * connections' gateways, for MOVED answers to frames still on their way.
+   * connections' gateways, for MOVED answers to frames still on their way, and the document to send
+   * the next owner (so that it need not read it back from storage) when the store vouches for it.
    */
-  Future<Map<Long, String>> handOver(RoomStore store) {
+  Future<HandedOver> handOver(RoomStore store) {
     leaving = true;
-    return loaded.transform(ar -> store.release(roomKey)).map(v -> moveAway());
+    return loaded.transform(ar -> ar.succeeded()
+            ? store.handOver(roomKey, () -> room.document().updates())
+            : store.release(roomKey).map((Buffer) null))
+        .map(document -> new HandedOver(moveAway(), document));
+  }
+
+  /** A finished hand-over: the connections' gateways, and the document for the next owner or null. */
+  record HandedOver(Map<Long, String> gateways, Buffer document) {
   }
 
   /** Tells every connection MOVED and drops the room; returns the connections' gateways. */

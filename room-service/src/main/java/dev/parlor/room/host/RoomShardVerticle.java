@@ -115,7 +115,7 @@ public final class RoomShardVerticle extends VerticleBase {
           notServed(env);
         }
       }
-      case RELEASED -> store.released(env.roomKey());
+      case RELEASED -> store.released(env.roomKey(), env.payload());
       case LEAVE -> {
         RoomHost host = rooms.get(env.roomKey());
         if (host != null) {
@@ -209,10 +209,12 @@ public final class RoomShardVerticle extends VerticleBase {
         handingOver--;
         metrics.movesOut.increment();
         // Should the hand-over fail midway, the room goes all the same (its lease then expires).
-        movedRooms.remember(key, ar.succeeded() ? ar.result() : host.moveAway(), System.currentTimeMillis());
+        movedRooms.remember(key, ar.succeeded() ? ar.result().gateways() : host.moveAway(),
+            System.currentTimeMillis());
         String next = directory.addressFor(key);
         if (next != null) {
-          vertx.eventBus().send(next, RoomEnvelope.frame(Op.RELEASED, 0, key, null));
+          Buffer document = ar.succeeded() ? ar.result().document() : null;
+          vertx.eventBus().send(next, RoomEnvelope.frame(Op.RELEASED, 0, key, document));
         }
         log.atInfo().addKeyValue("room", key).addKeyValue("to", directory.ownerOf(key)).log("room handed over");
         handOverNext();

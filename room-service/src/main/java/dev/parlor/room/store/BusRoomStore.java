@@ -10,6 +10,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,8 @@ public final class BusRoomStore implements RoomStore {
   private record Pending(Append append, Promise<Void> done) {
   }
 
+  private static final byte[] NO_SNAPSHOT = new byte[0];
+
   private final Vertx vertx;
   private final DeliveryOptions options;
   private final int compactEntries;
@@ -40,12 +45,21 @@ public final class BusRoomStore implements RoomStore {
   private final RoomLeases leases;
   private final Map<String, Future<Void>> lastAppend = new HashMap<>();
   private final Set<String> compacting = new HashSet<>();
+  /** Rooms with an append that failed since they were claimed: Redis may hold more than the room. */
+  private final Set<String> unsure = new HashSet<>();
+  /** Documents handed over by a room's previous owner, waiting for this node's claim. */
+  private final Map<String, Loaded> handedOver = new HashMap<>();
+  private final Counter handedOverLoads;
   private List<Pending> pending = new ArrayList<>();
   private boolean inFlight;
   private boolean scheduled;
 
-  public BusRoomStore(Vertx vertx, RoomLeases leases, long timeoutMillis, int compactEntries, long compactBytes) {
+  public BusRoomStore(Vertx vertx, RoomLeases leases, long timeoutMillis, int compactEntries, long compactBytes,
+                      MeterRegistry registry) {
     this.vertx = vertx;
+    this.handedOverLoads = Counter.builder("parlor_room_handed_over_loads")
+        .description("rooms loaded from the document their previous owner handed over, not from storage")
+        .register(registry);
     this.leases = leases;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMillis);
     this.compactEntries = compactEntries;
@@ -55,17 +69,27 @@ public final class BusRoomStore implements RoomStore {
   @Override
   public Future<List<byte[]>> load(String roomKey) {
     // Claimed first: once this node holds the lease, no earlier owner can write, so the read is whole.
-    return leases.acquire(roomKey)
-        .compose(fence -> vertx.eventBus().<Buffer>request(Addresses.PERSISTENCE, StorageMessages.load(roomKey), options))
-        .map(reply -> {
-          Loaded loaded = new StorageMessages.Reader(reply.body()).loaded();
-          List<byte[]> all = new ArrayList<>(loaded.log().size() + 1);
-          if (loaded.snapshot().length > 0) {
-            all.add(loaded.snapshot());
-          }
-          all.addAll(loaded.log());
-          return all;
-        });
+    return leases.acquire(roomKey).compose(fence -> {
+      unsure.remove(roomKey);
+      Loaded shipped = handedOver.remove(roomKey);
+      // The previous owner's document is the stored one only if nobody claimed the room between its
+      // lease and ours: the token our claim replaced is its token.
+      if (shipped != null && Long.valueOf(shipped.fence()).equals(leases.previousFence(roomKey))) {
+        handedOverLoads.increment();
+        return Future.succeededFuture(document(shipped));
+      }
+      return vertx.eventBus().<Buffer>request(Addresses.PERSISTENCE, StorageMessages.load(roomKey), options)
+          .map(reply -> document(new StorageMessages.Reader(reply.body()).loaded()));
+    });
+  }
+
+  private static List<byte[]> document(Loaded loaded) {
+    List<byte[]> all = new ArrayList<>(loaded.log().size() + 1);
+    if (loaded.snapshot().length > 0) {
+      all.add(loaded.snapshot());
+    }
+    all.addAll(loaded.log());
+    return all;
   }
 
   @Override
@@ -100,7 +124,10 @@ public final class BusRoomStore implements RoomStore {
         .onComplete(ar -> {
           inFlight = false;
           if (ar.failed()) {
-            batch.forEach(p -> p.done().fail(ar.cause()));
+            batch.forEach(p -> {
+              unsure.add(p.append().roomKey()); // the batch may have been written all the same
+              p.done().fail(ar.cause());
+            });
           } else {
             List<AppendResult> results = new StorageMessages.Reader(ar.result().body()).appendResults(batch.size());
             for (int i = 0; i < batch.size(); i++) {
@@ -124,7 +151,10 @@ public final class BusRoomStore implements RoomStore {
         leases.drop(roomKey, "an append was refused for a stale fencing token");
         p.done().fail(new StaleOwnerException(roomKey));
       }
-      default -> p.done().fail(new IllegalStateException("append failed in persistence-service"));
+      default -> {
+        unsure.add(roomKey);
+        p.done().fail(new IllegalStateException("append failed in persistence-service"));
+      }
     }
   }
 
@@ -155,6 +185,17 @@ public final class BusRoomStore implements RoomStore {
 
   @Override
   public Future<Void> release(String roomKey) {
+    return handOver(roomKey, null).mapEmpty();
+  }
+
+  /**
+   * Releases the room once its writes are stored. With a document, it is handed to the next owner
+   * when nothing can differ from what is stored: no append failed (one may have been written all
+   * the same) and none is still on its way. The check and the copy happen on this event loop, the
+   * same one that applies acknowledged updates, before the lease is given up.
+   */
+  @Override
+  public Future<Buffer> handOver(String roomKey, Supplier<List<byte[]>> document) {
     Long fence = leases.fence(roomKey);
     if (fence == null) {
       return Future.succeededFuture();
@@ -162,7 +203,12 @@ public final class BusRoomStore implements RoomStore {
     // The room's stored writes come first: the next owner must load every acknowledged update.
     Future<Void> last = lastAppend.get(roomKey);
     Future<Void> written = last == null ? Future.succeededFuture() : last.transform(ar -> Future.succeededFuture());
-    return written.compose(v -> leases.release(roomKey, fence));
+    return written.compose(v -> {
+      boolean vouched = document != null && !unsure.remove(roomKey) && !lastAppend.containsKey(roomKey)
+          && fence.equals(leases.fence(roomKey));
+      Buffer shipped = vouched ? StorageMessages.loaded(new Loaded(fence, NO_SNAPSHOT, document.get())) : null;
+      return leases.release(roomKey, fence).map(shipped);
+    });
   }
 
   @Override
@@ -171,7 +217,18 @@ public final class BusRoomStore implements RoomStore {
   }
 
   @Override
-  public void released(String roomKey) {
-    leases.released(roomKey);
+  public void released(String roomKey, Buffer shipped) {
+    if (shipped != null && shipped.length() > 0) {
+      try {
+        Loaded loaded = new StorageMessages.Reader(shipped).loaded();
+        handedOver.put(roomKey, loaded);
+        // Kept until this node claims the room (the claim is waiting, or a client's join is on its way).
+        vertx.setTimer(leases.ttlMillis(), id -> handedOver.remove(roomKey, loaded));
+      } catch (IllegalArgumentException e) {
+        log.atWarn().addKeyValue("room", roomKey).log("dropped a handed-over document that does not decode: {}",
+            e.getMessage());
+      }
+    }
+    leases.released(roomKey); // after the document is in place: the claim it wakes looks for it
   }
 }

@@ -36,10 +36,12 @@ public final class RoomLeases {
 
   private static final class Held {
     final long fence;
+    final long previousFence;
     long deadlineNanos;
 
-    Held(long fence, long deadlineNanos) {
+    Held(long fence, long previousFence, long deadlineNanos) {
       this.fence = fence;
+      this.previousFence = previousFence;
       this.deadlineNanos = deadlineNanos;
     }
   }
@@ -76,6 +78,16 @@ public final class RoomLeases {
     this.lost = lost;
   }
 
+  public long ttlMillis() {
+    return settings.ttlMillis();
+  }
+
+  /** The room's fencing token before this shard's claim (its previous owner's), or null when not held. */
+  public Long previousFence(String roomKey) {
+    Held h = held.get(roomKey);
+    return h == null ? null : h.previousFence;
+  }
+
   /** The fencing token of the room's lease, or null when this shard does not hold it. */
   public Long fence(String roomKey) {
     Held h = held.get(roomKey);
@@ -100,7 +112,7 @@ public final class RoomLeases {
       Claimed c = new StorageMessages.Reader(ar.result().body()).claimed();
       Long nudged = releasedAt.remove(roomKey);
       if (c.status() == StorageMessages.OK) {
-        held.put(roomKey, new Held(c.fence(), sentAt + settings.ttlMillis() * 1_000_000L));
+        held.put(roomKey, new Held(c.fence(), c.previousFence(), sentAt + settings.ttlMillis() * 1_000_000L));
         startTimer();
         claimed.complete(c.fence());
       } else if (System.nanoTime() >= giveUpAtNanos) {

@@ -1,8 +1,10 @@
 package dev.parlor.room.store;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A room's durable data as the room sees it. {@link #load} makes this node the room's owner;
@@ -31,7 +33,19 @@ public interface RoomStore {
   default void onOwnershipLost(Consumer<String> lost) {
   }
 
-  /** Another node released a room this store may be waiting to claim. */
-  default void released(String roomKey) {
+  /**
+   * As {@link #release}, for a room handed over to another node: completes with what to send the
+   * next owner along with the news (the room's document, if this store can vouch that it is exactly
+   * what is stored), or null.
+   */
+  default Future<Buffer> handOver(String roomKey, Supplier<List<byte[]>> document) {
+    return release(roomKey).map(v -> null);
+  }
+
+  /**
+   * Another node released a room this store may be waiting to claim; {@code handedOver} is what that
+   * node's {@link #handOver} gave (empty or null when nothing).
+   */
+  default void released(String roomKey, Buffer handedOver) {
   }
 }

@@ -105,6 +105,14 @@ public final class YjsDocument {
     return base;
   }
 
+  /** The whole document as its base and tail, unmerged: what a hand-over ships to the next owner. */
+  public List<byte[]> updates() {
+    List<byte[]> all = new ArrayList<>(tail.size() + 1);
+    all.add(base);
+    all.addAll(tail);
+    return all;
+  }
+
   /** The state vector announced in the room's own sync step 1. */
   public byte[] stateVector() {
     return clock.stateVector();

@@ -37,12 +37,12 @@ class RoomLeasesTest {
             // Refused, but the answer is slow: the holder lets go while it is on its way.
             mode.set("ok");
             vertx.setTimer(300, id -> msg.reply(StorageMessages.claimed(
-                new StorageMessages.Claimed(StorageMessages.HELD, 0, "other-node", 5_000))));
+                new StorageMessages.Claimed(StorageMessages.HELD, 0, "other-node", 5_000, 0))));
             return;
           }
           boolean held = mode.get().equals("held");
           msg.reply(StorageMessages.claimed(new StorageMessages.Claimed(
-              held ? StorageMessages.HELD : StorageMessages.OK, held ? 0 : 40 + claims.get(), "other-node", 5_000)));
+              held ? StorageMessages.HELD : StorageMessages.OK, held ? 0 : 40 + claims.get(), "other-node", 5_000, 0)));
         }
         case StorageMessages.RENEW -> {
           r.readString();
