@@ -170,7 +170,14 @@ public final class StorageMessages {
     }
 
     public Claimed claimed() {
-      return new Claimed(readByte(), readLong(), readString(), readLong(), readLong());
+      byte status = readByte();
+      long fence = readLong();
+      String holder = readString();
+      long ttl = readLong();
+      // A persistence-service from before the hand-over of documents does not send the previous
+      // token: 0 never matches one, so the room is then read from storage (a rolling upgrade).
+      long previous = pos + 8 <= b.length() ? readLong() : 0;
+      return new Claimed(status, fence, holder, ttl, previous);
     }
 
     public List<Lease> leases() {
