@@ -18,7 +18,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v taskset >/dev/null || { echo "taskset is needed (util-linux)" >&2; exit 2; }
 ROUNDS=${ADMISSION_ROUNDS:-2}
-WARMUP=${ADMISSION_WARMUP:-20}
+# 90 s: the JIT compiles the token path of four services sharing one core for well over 20 s
+WARMUP=${ADMISSION_WARMUP:-90}
 MODES=${ADMISSION_MODES:-off on fresh}
 DURATION=${ADMISSION_DURATION:-20}
 CONCURRENCY=${ADMISSION_CONCURRENCY:-32}
