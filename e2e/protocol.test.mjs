@@ -125,8 +125,13 @@ test("the server's step 1 carries the room's state vector", async () => {
 async function serverStepOneHasStateVector (room) {
   const doc = new Y.Doc()
   doc.getText('text').insert(0, 'content')
+  // The room relays an update only once it is stored and applied: when the watcher has it, a
+  // joiner's step 1 must include it (before that, a joiner may rightly see the room without it).
+  const watcher = await rawClient(room)
+  await waitFor(() => watcher.messages.length > 0, { timeout: 5000, message: "the watcher's step 1" })
   const a = await docClient(room, doc)
   a.ws.send(updateMsg(Y.encodeStateAsUpdate(doc)))
+  await waitFor(() => watcher.messages.some(m => m.type === 0 && m.sub === 2), { timeout: 5000, message: 'the update relayed' })
   const b = await rawClient(room)
   await waitFor(() => b.messages.length > 0, { timeout: 5000, message: 'a first message' })
   const s1 = b.messages.find(m => m.type === 0 && m.sub === 0)
