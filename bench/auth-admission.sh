@@ -16,6 +16,7 @@
 #   ADMISSION_DURATION=10 ADMISSION_ROUNDS=1 bash bench/auth-admission.sh     # quick look
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/java-opts.sh
 command -v taskset >/dev/null || { echo "taskset is needed (util-linux)" >&2; exit 2; }
 ROUNDS=${ADMISSION_ROUNDS:-2}
 # 90 s: the JIT compiles the token path of four services sharing one core for well over 20 s
@@ -70,7 +71,7 @@ run_one() { # mode: off|on|fresh|fresh-es256-bc
   PARLOR_RATE_LIMIT_ADDRESS_PER_SECOND=1000000 PARLOR_RATE_LIMIT_ADDRESS_BURST=1000000 \
   PARLOR_RATE_LIMIT_USER_PER_SECOND=1000000 PARLOR_RATE_LIMIT_USER_BURST=1000000 \
   PARLOR_AUTH_VERIFIED_CACHE_SIZE=$cache PARLOR_AUTH_SIGNING_ALG=$alg PARLOR_AUTH_NATIVE_SIGNATURES=$native \
-    taskset -c "$SERVER_CPU" java -jar launcher/target/parlor.jar all >"$data/server.log" 2>&1 &
+    taskset -c "$SERVER_CPU" java $PARLOR_JAVA_OPTS -jar launcher/target/parlor.jar all >"$data/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:$mgmt/health/ready" >/dev/null 2>&1 && break

@@ -5,7 +5,8 @@
 // load generator to core 1; servers are pinned to core 0 here.
 //
 // Env: BENCH_TARGETS   parlor,reference (default both)
-//      BENCH_WARMUP    seconds of warm-up per scenario (default 20: a cold JVM needs it)
+//      BENCH_WARMUP    seconds of warm-up per scenario (default 90: on its one core the JVM's JIT
+//                      competes with the server for over a minute; 20 s left p99 2-5x the steady one)
 //      BENCH_DURATION  measured seconds per scenario (default 25)
 //      BENCH_RAMP      rates per client for the ramp, e.g. 2,4,8,16,32 ('' to skip)
 //      BENCH_OUT       directory for the raw JSON and the report (default: a temp dir)
@@ -21,7 +22,7 @@ import { startServer } from '../e2e/harness.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const TARGETS = (process.env.BENCH_TARGETS || 'parlor,reference').split(',').map(s => s.trim()).filter(Boolean)
-const WARMUP = Number(process.env.BENCH_WARMUP || 20)
+const WARMUP = Number(process.env.BENCH_WARMUP || 90)
 const DURATION = Number(process.env.BENCH_DURATION || 25)
 const RAMP = (process.env.BENCH_RAMP ?? '2,4,8,16,32').split(',').map(Number).filter(x => x > 0)
 const RAMP_ROOMS = Number(process.env.BENCH_RAMP_ROOMS || 100)

@@ -23,6 +23,17 @@ import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 
+
+/**
+ * The services' JVM options: PARLOR_JAVA_OPTS when set (even empty), else launcher/jvm.options,
+ * as ./parlor and the bench scripts use them.
+ */
+export function parlorJavaOpts () {
+  const text = process.env.PARLOR_JAVA_OPTS ??
+    fs.readFileSync(path.join(repoRoot, 'launcher/jvm.options'), 'utf8').replace(/#.*$/gm, '')
+  return text.split(/\s+/).filter(Boolean)
+}
+
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const target = process.env.E2E_TARGET || 'parlor'
 
@@ -141,7 +152,7 @@ class ServerProcess {
       }
       return {
         cmd: 'java',
-        args: ['-jar', jar],
+        args: [...parlorJavaOpts(), '-jar', jar],
         env: {
           PARLOR_HTTP_PORT: String(this.httpPort),
           PARLOR_MANAGEMENT_PORT: String(this.managementPort),

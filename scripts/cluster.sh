@@ -3,6 +3,7 @@
 # its own JVM on loopback, one Hazelcast cluster of their own. Ctrl-C or SIGTERM stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/java-opts.sh
 JAR=launcher/target/parlor.jar
 gateways=1
 rooms=2
@@ -37,7 +38,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # start NAME MGMT_PORT SERVICE [ENV...]
 start() {
   local name=$1 port=$2 service=$3; shift 3
-  env PARLOR_MANAGEMENT_PORT="$port" "$@" java ${PARLOR_JAVA_OPTS:-} -jar "$JAR" "$service" \
+  env PARLOR_MANAGEMENT_PORT="$port" "$@" java $PARLOR_JAVA_OPTS -jar "$JAR" "$service" \
     > "$data/logs/$name.log" 2>&1 &
   pids+=($!)
   names+=("$name")

@@ -29,11 +29,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Storage figures of the persistence issue, through the real system (Redis, persistence-service,
- * a room node and a gateway as clustered Vert.x instances):
+ * a room node and a gateway as clustered Vert.x instances in one server JVM, "server" mode; the
+ * client, this class's main without arguments, in another JVM on another core):
  * cold load of a 1 MB room (snapshot plus a 1,000-entry log) from first connect to the client's
  * full sync, p50/p99 over 50 rooms (after 10 unmeasured ones), once with each load after the
  * previous room's compaction (which its client's leaving starts) and once back to back; and
- * compaction of a 10,000-entry log. -Drooms=N, -Dwarmup=N, -Dbreakdown=true (costs of the steps).
+ * compaction of a 10,000-entry log. -Drooms=N, -DwarmupSeconds=N, -Dbreakdown=true (costs of the steps).
  * Run with bench/storage.sh.
  */
 public final class StorageBench {
@@ -46,22 +47,18 @@ public final class StorageBench {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("server")) {
+      serve(java.nio.file.Path.of(args[1]));
+      return;
+    }
     int rooms = Integer.parseInt(System.getProperty("rooms", "50"));
-    LocalRedis redis = LocalRedis.start(Files.createTempDirectory("parlor-bench-redis"));
-    TestCluster cluster = new TestCluster();
+    int port = Integer.getInteger("port");
+    String redisUrl = System.getProperty("redisUrl");
+    long[] serverPids = Arrays.stream(System.getProperty("serverPids").split(",")).mapToLong(Long::parseLong).toArray();
     Vertx vertx = Vertx.vertx();
     try {
-      Map<String, String> common = Map.of("PARLOR_REDIS_URL", redis.url(), "PARLOR_COMPACT_LOG_ENTRIES", "1000000",
-          "PARLOR_COMPACT_LOG_BYTES", "1000000000", "PARLOR_DIRECTORY_REFRESH_MS", "200");
-      TestCluster.await(PersistenceService.deploy(cluster.start(common)));
-      TestCluster.await(RoomService.deploy(cluster.start(common)));
-      var gw = new java.util.HashMap<>(common);
-      gw.putAll(Map.of("PARLOR_ANONYMOUS", "true", "PARLOR_HTTP_PORT", "0", "PARLOR_HTTP_HOST", "127.0.0.1",
-          "PARLOR_GATEWAY_INSTANCES", "1"));
-      int port = TestCluster.await(GatewayService.deploy(cluster.start(gw))).get(0).actualPort();
-      Thread.sleep(1500);
       RoomDataStore store = new RoomDataStore(RedisConnector.create(vertx,
-          ParlorConfig.of(Map.of("PARLOR_REDIS_URL", redis.url()))));
+          ParlorConfig.of(Map.of("PARLOR_REDIS_URL", redisUrl))));
 
       // A 1 MB document: 10,000 inserts of 100 characters as the snapshot, then 1,000 small updates.
       List<byte[]> base = new ArrayList<>();
@@ -73,39 +70,48 @@ public final class StorageBench {
       for (int i = 0; i < 1000; i++) {
         log.add(insert(100_000 + i, "tail " + i));
       }
-      int warmup = Integer.getInteger("warmup", 10);
+      long warmupSeconds = Long.getLong("warmupSeconds", 90);
       byte[] expected = YUpdates.stateVector(YUpdates.merge(concat(snapshot, log)));
       WebSocketClient client = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
           .setMaxFrameSize(64 << 20).setMaxMessageSize(64 << 20));
       awaitRoomNode(client, port);
-      // Rooms of the same content, each loaded once: unmeasured ones first so that the JIT has
-      // compiled the path, as in a server that has run for a while.
-      for (String mode : List.of("warm-up", "isolated", "back-to-back")) {
-        int n = mode.equals("warm-up") ? warmup : rooms;
+      // Unmeasured loads first, for warmupSeconds, so that the JIT has compiled the path (on one
+      // core it competes with the loads for minutes), as in a server that has run for a while: eight
+      // rooms in turn, each stored again once the server has unloaded it (idle time 500 ms).
+      long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
+      int warmups = 0;
+      while (System.nanoTime() < warmupEnd) {
+        String room = "yjs/warm-up-" + warmups % 8;
+        awaitUnloaded(store, room);
+        seed(store, room, snapshot, log);
+        coldLoad(client, port, room.substring(4), expected);
+        warmups++;
+      }
+      System.out.printf("warm-up: %d loads in %d s%n", warmups, warmupSeconds);
+      if (Boolean.getBoolean("breakdown")) {
+        printCodecCosts(store, concat(snapshot, log));
+      }
+      // Rooms of the same content, each loaded once.
+      for (String mode : List.of("isolated", "back-to-back")) {
+        int n = rooms;
         for (int r = 0; r < n; r++) {
           seed(store, "yjs/" + mode + "-" + r, snapshot, log);
         }
         double[] millis = new double[n];
         double others = waitForQuietMachine();
-        long cpu0 = processCpuNanos();
+        long cpu0 = cpuNanos(serverPids);
         for (int r = 0; r < n; r++) {
           if (!mode.equals("back-to-back") && r > 0) {
             awaitCompaction(store, "yjs/" + mode + "-" + (r - 1));
           }
           millis[r] = coldLoad(client, port, mode + "-" + r, expected);
         }
-        double cpuPerLoad = (processCpuNanos() - cpu0) / 1e6 / n;
-        if (mode.equals("warm-up")) {
-          if (Boolean.getBoolean("breakdown")) {
-            printCodecCosts(store, concat(snapshot, log));
-          }
-          continue;
-        }
+        double cpuPerLoad = (cpuNanos(serverPids) - cpu0) / 1e6 / n;
         Arrays.sort(millis);
         System.out.printf("cold load of a %.2f MB room (snapshot %d bytes + %d log entries), %d rooms, %s:%n",
             (snapshot.length + log.stream().mapToInt(u -> u.length).sum()) / 1e6, snapshot.length, log.size(), n,
             mode.equals("isolated") ? "each after the previous room's compaction ended" : "one after the other");
-        System.out.printf("  p50 %.1f ms, p99 %.1f ms, max %.1f ms; JVM CPU %.1f ms per load (Redis not counted);"
+        System.out.printf("  p50 %.1f ms, p99 %.1f ms, max %.1f ms; server CPU %.1f ms per load (services and Redis);"
             + " other work before the run %.2f cores%n",
             millis[n / 2], millis[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)], millis[n - 1], cpuPerLoad, others);
       }
@@ -132,9 +138,34 @@ public final class StorageBench {
           logBytes, result, ms, snapBytes);
     } finally {
       vertx.close().await();
-      cluster.close();
-      redis.close();
     }
+  }
+
+  /**
+   * The server side: Redis, persistence-service, a room node and a gateway as clustered Vert.x
+   * instances in this JVM; writes "port redisUrl jvmPid redisPid" to ready and runs until killed.
+   */
+  static void serve(java.nio.file.Path ready) throws Exception {
+    LocalRedis redis = LocalRedis.start(Files.createTempDirectory("parlor-bench-redis"));
+    TestCluster cluster = new TestCluster();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        cluster.close();
+      } catch (Exception e) {
+        // exiting anyway
+      }
+      redis.close();
+    }));
+    Map<String, String> common = Map.of("PARLOR_REDIS_URL", redis.url(), "PARLOR_COMPACT_LOG_ENTRIES", "1000000",
+        "PARLOR_COMPACT_LOG_BYTES", "1000000000", "PARLOR_DIRECTORY_REFRESH_MS", "200", "PARLOR_ROOM_IDLE_MS", "500");
+    TestCluster.await(PersistenceService.deploy(cluster.start(common)));
+    TestCluster.await(RoomService.deploy(cluster.start(common)));
+    var gw = new java.util.HashMap<>(common);
+    gw.putAll(Map.of("PARLOR_ANONYMOUS", "true", "PARLOR_HTTP_PORT", "0", "PARLOR_HTTP_HOST", "127.0.0.1",
+        "PARLOR_GATEWAY_INSTANCES", "1"));
+    int port = TestCluster.await(GatewayService.deploy(cluster.start(gw))).get(0).actualPort();
+    Files.writeString(ready, port + " " + redis.url() + " " + ProcessHandle.current().pid() + " " + redis.pid() + "\n");
+    Thread.currentThread().join();
   }
 
   /** What the room's steps cost on their own, warm, in this process: -Dbreakdown=true. */
@@ -171,6 +202,17 @@ public final class StorageBench {
     }
     Future.all(appends).await(60, TimeUnit.SECONDS);
     store.release(room, "bench-writer", fence).await(30, TimeUnit.SECONDS); // the room node claims it next
+  }
+
+  /** Waits until no node holds the room's lease (an idle room is unloaded and its lease released). */
+  static void awaitUnloaded(RoomDataStore store, String room) throws Exception {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (store.owner(room).await(10, TimeUnit.SECONDS) != null) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException(room + " was not unloaded within 30 s");
+      }
+      Thread.sleep(20);
+    }
   }
 
   /** Waits until the room's log was folded into its snapshot (the room compacts when its client leaves). */
@@ -234,6 +276,17 @@ public final class StorageBench {
   static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
         .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** utime + stime of the given processes, from /proc/PID/stat (clock ticks of 10 ms). */
+  static long cpuNanos(long[] pids) throws java.io.IOException {
+    long ticks = 0;
+    for (long pid : pids) {
+      String stat = Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+    return ticks * 10_000_000L;
   }
 
   /**

@@ -8,6 +8,7 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisClusterTransactions;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 
@@ -24,7 +25,9 @@ public final class RedisConnector {
         .setType(RedisClientType.valueOf(config.string("PARLOR_REDIS_MODE", "standalone").toUpperCase()))
         .setMaxPoolSize(config.integer("PARLOR_REDIS_POOL_SIZE", 16))
         .setMaxPoolWaiting(config.integer("PARLOR_REDIS_POOL_WAITING", 1024))
-        .setPoolRecycleTimeout(15_000);
+        .setPoolRecycleTimeout(15_000)
+        // a room is read in one MULTI ... EXEC; its keys share a hash slot, so one node answers it
+        .setClusterTransactions(RedisClusterTransactions.SINGLE_NODE);
     for (String url : config.list("PARLOR_REDIS_URL", "redis://127.0.0.1:6379")) {
       options.addConnectionString(url);
     }
