@@ -25,7 +25,7 @@ public final class PersistenceService {
     RoomDataStore store = new RoomDataStore(redis);
     Compaction compaction = new Compaction(node.vertx(), store,
         Timer.builder("parlor_persistence_compaction").description("time to fold a room log into a snapshot")
-            .register(node.metrics()));
+            .register(node.metrics()), node.config().integer("PARLOR_COMPACT_THREADS", 1));
     String adminKey = node.config().string("PARLOR_ADMIN_KEY", "");
     return node.vertx().deployVerticle(new StorageEndpoint(store, compaction, node.metrics(),
         node.config().integer("PARLOR_REDIS_POOL_SIZE", 16) * 4))
