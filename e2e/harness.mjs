@@ -23,7 +23,6 @@ import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 
-
 /**
  * The services' JVM options: PARLOR_JAVA_OPTS when set (even empty), else launcher/jvm.options,
  * as ./parlor and the bench scripts use them.

@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * a room node and a gateway as clustered Vert.x instances in one server JVM, "server" mode; the
  * client, this class's main without arguments, in another JVM on another core):
  * cold load of a 1 MB room (snapshot plus a 1,000-entry log) from first connect to the client's
- * full sync, p50/p99 over 50 rooms (after 10 unmeasured ones), once with each load after the
+ * full sync, p50/p99 over 50 rooms (after 90 s of unmeasured loads), once with each load after the
  * previous room's compaction (which its client's leaving starts) and once back to back; and
  * compaction of a 10,000-entry log. -Drooms=N, -DwarmupSeconds=N, -Dbreakdown=true (costs of the steps).
  * Run with bench/storage.sh.
