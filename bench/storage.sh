@@ -29,8 +29,8 @@ for _ in $(seq 1 120); do
   kill -0 "$server" 2>/dev/null || { echo "the server exited; its log:" >&2; tail -30 "$work/server.log" >&2; exit 1; }
   sleep 0.5
 done
-read -r port redis_url jvm_pid redis_pid <"$work/ready"
+read -r port redis_url server_pid <"$work/ready"
 # shellcheck disable=SC2086
-taskset -c "$GEN_CPU" java -cp "$CP" -Dport="$port" -DredisUrl="$redis_url" -DserverPids="$jvm_pid,$redis_pid" \
+taskset -c "$GEN_CPU" java -cp "$CP" -Dport="$port" -DredisUrl="$redis_url" -DserverPid="$server_pid" \
   ${STORAGE_ARGS:-} dev.parlor.bench.StorageBench
 [ -n "${STORAGE_LOG:-}" ] && cp "$work/server.log" "$STORAGE_LOG"

@@ -84,8 +84,8 @@ public final class AdmissionBench {
       }
     });
     Thread.sleep((long) (warmup * 1000));
-    long cpu0 = cpuTicks(serverPid);
-    long own0 = cpuTicks(ProcessHandle.current().pid());
+    long cpu0 = ProcessCpu.treeTicks(serverPid);
+    long own0 = ProcessCpu.treeTicks(ProcessHandle.current().pid());
     long machine0 = machineBusyTicks();
     long n0 = run.admitted;
     long f0 = run.failed;
@@ -95,8 +95,8 @@ public final class AdmissionBench {
     long t1 = System.nanoTime();
     long n1 = run.admitted;
     long f1 = run.failed;
-    long cpu1 = cpuTicks(serverPid);
-    long own1 = cpuTicks(ProcessHandle.current().pid());
+    long cpu1 = ProcessCpu.treeTicks(serverPid);
+    long own1 = ProcessCpu.treeTicks(ProcessHandle.current().pid());
     long machine1 = machineBusyTicks();
     run.stop = true;
     double seconds = (t1 - t0) / 1e9;
@@ -192,26 +192,5 @@ public final class AdmissionBench {
     } catch (Exception e) {
       return 0;
     }
-  }
-
-  /** utime + stime (clock ticks) of the process and its descendants. */
-  static long cpuTicks(long pid) {
-    if (pid <= 0) {
-      return 0;
-    }
-    long total = 0;
-    List<Long> todo = new ArrayList<>(List.of(pid));
-    while (!todo.isEmpty()) {
-      long p = todo.remove(todo.size() - 1);
-      try {
-        String s = Files.readString(Path.of("/proc/" + p + "/stat"));
-        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-        total += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-      } catch (Exception e) {
-        continue;
-      }
-      ProcessHandle.of(p).ifPresent(h -> h.children().forEach(c -> todo.add(c.pid())));
-    }
-    return total;
   }
 }

@@ -54,7 +54,7 @@ public final class StorageBench {
     int rooms = Integer.parseInt(System.getProperty("rooms", "50"));
     int port = Integer.getInteger("port");
     String redisUrl = System.getProperty("redisUrl");
-    long[] serverPids = Arrays.stream(System.getProperty("serverPids").split(",")).mapToLong(Long::parseLong).toArray();
+    long serverPid = Long.getLong("serverPid"); // its Redis is a child process, counted with it
     Vertx vertx = Vertx.vertx();
     try {
       RoomDataStore store = new RoomDataStore(RedisConnector.create(vertx,
@@ -99,14 +99,14 @@ public final class StorageBench {
         }
         double[] millis = new double[n];
         double others = waitForQuietMachine();
-        long cpu0 = cpuNanos(serverPids);
+        long cpu0 = ProcessCpu.treeTicks(serverPid);
         for (int r = 0; r < n; r++) {
           if (!mode.equals("back-to-back") && r > 0) {
             awaitCompaction(store, "yjs/" + mode + "-" + (r - 1));
           }
           millis[r] = coldLoad(client, port, mode + "-" + r, expected);
         }
-        double cpuPerLoad = (cpuNanos(serverPids) - cpu0) / 1e6 / n;
+        double cpuPerLoad = (ProcessCpu.treeTicks(serverPid) - cpu0) * 1000.0 / ProcessCpu.TICKS_PER_SECOND / n;
         Arrays.sort(millis);
         System.out.printf("cold load of a %.2f MB room (snapshot %d bytes + %d log entries), %d rooms, %s:%n",
             (snapshot.length + log.stream().mapToInt(u -> u.length).sum()) / 1e6, snapshot.length, log.size(), n,
@@ -143,7 +143,7 @@ public final class StorageBench {
 
   /**
    * The server side: Redis, persistence-service, a room node and a gateway as clustered Vert.x
-   * instances in this JVM; writes "port redisUrl jvmPid redisPid" to ready and runs until killed.
+   * instances in this JVM; writes "port redisUrl pid" to ready and runs until killed.
    */
   static void serve(java.nio.file.Path ready) throws Exception {
     LocalRedis redis = LocalRedis.start(Files.createTempDirectory("parlor-bench-redis"));
@@ -164,7 +164,7 @@ public final class StorageBench {
     gw.putAll(Map.of("PARLOR_ANONYMOUS", "true", "PARLOR_HTTP_PORT", "0", "PARLOR_HTTP_HOST", "127.0.0.1",
         "PARLOR_GATEWAY_INSTANCES", "1"));
     int port = TestCluster.await(GatewayService.deploy(cluster.start(gw))).get(0).actualPort();
-    Files.writeString(ready, port + " " + redis.url() + " " + ProcessHandle.current().pid() + " " + redis.pid() + "\n");
+    Files.writeString(ready, port + " " + redis.url() + " " + ProcessHandle.current().pid() + "\n");
     Thread.currentThread().join();
   }
 
@@ -276,17 +276,6 @@ public final class StorageBench {
   static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
         .getOperatingSystemMXBean()).getProcessCpuTime();
-  }
-
-  /** utime + stime of the given processes, from /proc/PID/stat (clock ticks of 10 ms). */
-  static long cpuNanos(long[] pids) throws java.io.IOException {
-    long ticks = 0;
-    for (long pid : pids) {
-      String stat = Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    }
-    return ticks * 10_000_000L;
   }
 
   /**
