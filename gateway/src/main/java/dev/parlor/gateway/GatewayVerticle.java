@@ -186,8 +186,10 @@ public final class GatewayVerticle extends VerticleBase {
   private void join(ClientSocket socket, boolean reattach) {
     Timer.Sample sample = Timer.start();
     String roomKey = socket.room().key();
-    int flags = socket.grant().access().ordinal() | (reattach ? RoomEnvelope.REATTACH : 0);
-    Buffer join = RoomEnvelope.encode(Op.JOIN, socket.connId(), roomKey, address, flags, null);
+    Buffer known = reattach ? socket.knownState() : null;
+    int flags = socket.grant().access().ordinal() | (reattach ? RoomEnvelope.REATTACH : 0)
+        | (known != null ? RoomEnvelope.KNOWN_STATE : 0);
+    Buffer join = RoomEnvelope.encode(Op.JOIN, socket.connId(), roomKey, address, flags, known);
     String target = socket.roomAddress();
     vertx.eventBus().request(target, join, new DeliveryOptions().setSendTimeout(settings.joinTimeoutMillis()))
         .onComplete(ar -> {
@@ -198,7 +200,7 @@ public final class GatewayVerticle extends VerticleBase {
             // Moved, or the node is gone (its handlers left before the directory caught up).
             if (ar.cause() instanceof ReplyException re && (re.failureCode() == RoomEnvelope.JOIN_MOVED
                 || re.failureType() == ReplyFailure.NO_HANDLERS)) {
-              reroute(socket, target, null);
+              reroute(socket, target);
               return;
             }
             log.atWarn().addKeyValue("room", roomKey).addKeyValue("conn", socket.connId())
@@ -208,15 +210,35 @@ public final class GatewayVerticle extends VerticleBase {
         });
   }
 
+  /** A MOVED from a room node (see {@link Op#MOVED}). */
+  private void moved(ClientSocket socket, RoomEnvelope env) {
+    String from = env.text();
+    boolean last = (env.number() & RoomEnvelope.LAST) != 0;
+    if (!from.equals(socket.roomAddress())) {
+      if (!last) {
+        forward(socket, env.payload()); // routed already: the refused frame follows the socket
+      }
+      return;
+    }
+    if (!last) {
+      // The node is handing the room over: the frame waits for the owner its last MOVED leads to.
+      if (!socket.hold(env.payload())) {
+        closeSocket(socket, CloseCodes.SLOW_CONSUMER, "too many frames held while the room moved");
+      }
+      return;
+    }
+    socket.knownState((env.number() & RoomEnvelope.KNOWN_STATE) != 0 ? env.payload() : null);
+    reroute(socket, from);
+  }
+
   /**
    * The room node at {@code from} does not serve the socket's room (any more): join the room's owner
-   * and hand it the frame the old node refused, if any. When this gateway still sees {@code from} as
-   * the owner, its view or the node's lease is catching up: try again shortly, for at most the
-   * join timeout.
+   * and hand it the frames held meanwhile. When this gateway still sees {@code from} as the owner,
+   * its view or the node's lease is catching up: try again shortly, for at most the join timeout.
    */
-  private void reroute(ClientSocket socket, String from, Buffer frame) {
+  private void reroute(ClientSocket socket, String from) {
     if (!from.equals(socket.roomAddress())) { // routed already, by a change of the room nodes
-      forward(socket, frame);
+      forwardHeld(socket);
       return;
     }
     long now = System.currentTimeMillis();
@@ -228,7 +250,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     Runnable rejoin = () -> {
       if (socket.isClosed() || !from.equals(socket.roomAddress())) {
-        forward(socket, frame);
+        forwardHeld(socket);
         return;
       }
       String owner = directory.addressFor(socket.room().key());
@@ -239,7 +261,7 @@ public final class GatewayVerticle extends VerticleBase {
       socket.moveTo(owner);
       metrics.reattached.increment();
       join(socket, true);
-      forward(socket, frame);
+      forwardHeld(socket);
     };
     if (next.equals(from)) {
       vertx.setTimer(REROUTE_RETRY_MILLIS, id -> rejoin.run());
@@ -255,30 +277,63 @@ public final class GatewayVerticle extends VerticleBase {
     }
   }
 
+  private void forwardHeld(ClientSocket socket) {
+    socket.takeHeld().forEach(frame -> forward(socket, frame));
+  }
+
   /**
-   * The set of room nodes changed: sockets whose room now belongs to another node leave the old
-   * owner and join the new one, staying connected; the new owner's sync step 1 resyncs them.
+   * The set of room nodes changed. A socket whose room now belongs to another node stays connected:
+   * while the room's old node is alive, it hands the room over and then tells the socket (MOVED,
+   * last) with the state its client holds, so the new owner resyncs it with a diff; when the old
+   * node is gone, the socket joins the new owner at once and gets the whole document.
    */
   private void reattach() {
     for (Map.Entry<String, Map<Long, ClientSocket>> room : socketsByRoom.entrySet()) {
       String next = directory.addressFor(room.getKey());
-      boolean moving = false;
+      boolean handingOver = false;
       for (ClientSocket socket : room.getValue().values().toArray(new ClientSocket[0])) {
-        if (!moving && next != null && !next.equals(socket.roomAddress())) {
-          moving = true;
-          log.atInfo().addKeyValue("room", room.getKey()).addKeyValue("to", next).log("room moved; re-attaching sockets");
-        }
         if (next == null) {
           closeSocket(socket, CloseCodes.ROOM_UNAVAILABLE, "no room node is available, reconnect");
         } else if (!next.equals(socket.roomAddress())) {
-          vertx.eventBus().send(socket.roomAddress(),
-              RoomEnvelope.frame(Op.LEAVE, socket.connId(), room.getKey(), null));
-          socket.moveTo(next);
-          metrics.reattached.increment();
-          join(socket, true);
+          if (directory.isMember(Addresses.nodeOfRoomShard(socket.roomAddress()))) {
+            handingOver = true;
+          } else {
+            moveNow(socket, next);
+          }
         }
       }
+      if (handingOver) {
+        String roomKey = room.getKey();
+        log.atInfo().addKeyValue("room", roomKey).addKeyValue("to", next).log("room moving; its node hands it over");
+        vertx.setTimer(settings.joinTimeoutMillis(), id -> handOverOverdue(roomKey));
+      }
     }
+  }
+
+  /** The room's old node did not hand it over in time (stuck, or its view differs): move the sockets anyway. */
+  private void handOverOverdue(String roomKey) {
+    Map<Long, ClientSocket> inRoom = socketsByRoom.get(roomKey);
+    String next = directory.addressFor(roomKey);
+    if (inRoom == null || next == null) {
+      return;
+    }
+    for (ClientSocket socket : inRoom.values().toArray(new ClientSocket[0])) {
+      if (!next.equals(socket.roomAddress())) {
+        log.atWarn().addKeyValue("room", roomKey).addKeyValue("conn", socket.connId())
+            .log("room not handed over in time; re-attaching the socket");
+        moveNow(socket, next);
+      }
+    }
+  }
+
+  /** Leaves the room's old owner and joins the new one; the client then gets the whole document. */
+  private void moveNow(ClientSocket socket, String next) {
+    vertx.eventBus().send(socket.roomAddress(), RoomEnvelope.frame(Op.LEAVE, socket.connId(), socket.room().key(), null));
+    socket.moveTo(next);
+    socket.knownState(null);
+    metrics.reattached.increment();
+    join(socket, true);
+    forwardHeld(socket);
   }
 
   private void closeSocket(ClientSocket socket, short code, String reason) {
@@ -342,7 +397,7 @@ public final class GatewayVerticle extends VerticleBase {
       case MOVED -> {
         ClientSocket s = sockets.get(env.connId());
         if (s != null) {
-          reroute(s, env.text(), env.payload());
+          moved(s, env);
         }
       }
       default -> log.atWarn().addKeyValue("room", env.roomKey()).log("dropped unexpected {} sent to a gateway", env.op());

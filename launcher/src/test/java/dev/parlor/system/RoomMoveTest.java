@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parlor.common.cluster.ClusterNode;
 import dev.parlor.common.placement.RoomPlacement;
+import dev.parlor.yjs.StateVectors;
 import dev.parlor.yjs.YUpdates;
 import dev.parlor.yjs.protocol.YMessage;
 import dev.parlor.yjs.protocol.YMessage.Kind;
@@ -28,9 +29,27 @@ class RoomMoveTest {
   private static Pair open(Vertx clients, LocalParlor parlor, String room) throws Exception {
     RoomClient a = RoomClient.connect(clients, parlor.port, "/parties/yjs/" + room);
     RoomClient b = RoomClient.connect(clients, parlor.port, "/parties/yjs/" + room);
-    a.await(Kind.SYNC_STEP1, 5000);
-    b.await(Kind.SYNC_STEP1, 5000);
+    for (RoomClient c : List.of(a, b)) { // synced as a stock client is: its step 1 answered
+      c.await(Kind.SYNC_STEP1, 5000);
+      c.send(YMessage.syncStep1(YUpdates.emptyStateVector()));
+      c.await(Kind.SYNC_STEP2, 5000);
+    }
     return new Pair(room, a, b, new ArrayList<>());
+  }
+
+  /**
+   * A client re-attached to the room's new owner is resynced with what it lacks, not the whole
+   * document: its old owner handed the room over and told the gateway what the client holds.
+   */
+  private static void assertResyncedWithADiff(Pair p, long clientsBefore) throws Exception {
+    for (RoomClient c : List.of(p.a(), p.b())) {
+      byte[] step2 = c.await(Kind.SYNC_STEP2, 10_000).payload();
+      Map<Long, Long> holds = StateVectors.decode(YUpdates.stateVector(step2));
+      for (long client = 1; client <= clientsBefore; client++) {
+        assertFalse(holds.containsKey(client), "the resync of " + p.room() + " resends client " + client
+            + "'s update, which it had: " + holds);
+      }
+    }
   }
 
   private static void exchange(Pair p, long client) throws Exception {
@@ -77,6 +96,11 @@ class RoomMoveTest {
       double handedBefore = handedOverLoads(parlor);
       parlor.stopRoomNode(leaving);
       for (Pair p : pairs) {
+        if (leaving.nodeId().equals(RoomPlacement.owner("yjs/" + p.room(), before))) {
+          assertResyncedWithADiff(p, client - 1);
+        }
+      }
+      for (Pair p : pairs) {
         exchange(p, client++);
       }
       for (Pair p : pairs) {
@@ -89,12 +113,19 @@ class RoomMoveTest {
       double handed = handedOverLoads(parlor) - handedBefore;
       assertTrue(handed >= 1 && handed <= moved, handed + " of " + moved + " moved rooms loaded from the hand-over");
       // A node joins: the rooms that now hash to it move to it.
+      List<String> beforeJoin = parlor.directory.roomNodes();
       parlor.addRoomNode();
       long deadline = System.currentTimeMillis() + 10_000;
       while (parlor.roomNodes.size() > parlor.directory.roomNodes().size() && System.currentTimeMillis() < deadline) {
         Thread.sleep(100);
       }
-      Thread.sleep(1500);
+      List<String> afterJoin = parlor.directory.roomNodes();
+      for (Pair p : pairs) {
+        String key = "yjs/" + p.room();
+        if (!RoomPlacement.owner(key, beforeJoin).equals(RoomPlacement.owner(key, afterJoin))) {
+          assertResyncedWithADiff(p, client - 1);
+        }
+      }
       for (Pair p : pairs) {
         exchange(p, client++);
       }

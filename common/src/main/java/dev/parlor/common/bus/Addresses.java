@@ -13,6 +13,13 @@ public final class Addresses {
     return "parlor.room." + nodeId + "." + shard;
   }
 
+  /** The node id in a {@link #roomShard} address, or null for any other address. */
+  public static String nodeOfRoomShard(String address) {
+    int dot = address.lastIndexOf('.');
+    return address.startsWith("parlor.room.") && dot > "parlor.room.".length()
+        ? address.substring("parlor.room.".length(), dot) : null;
+  }
+
   /** Where one gateway verticle instance takes room output for its sockets. */
   public static String gateway(String instanceId) {
     return "parlor.gateway." + instanceId;

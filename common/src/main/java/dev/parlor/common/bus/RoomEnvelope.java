@@ -13,8 +13,8 @@ import java.nio.charset.StandardCharsets;
  * long  sent at            (epoch microseconds, for the event-bus latency metric)
  * short room key length, room key (UTF-8, "party/room")
  * short text length, text  (JOIN: gateway address; CLOSE: reason; MOVED: the room address; else empty)
- * short number             (JOIN: access | REATTACH; CLOSE: close code; else 0)
- * ...   payload            (the rest: a y-websocket frame)
+ * short number             (JOIN: access | flags; CLOSE: close code; MOVED: flags; else 0)
+ * ...   payload            (the rest: a y-websocket frame, or a state vector where KNOWN_STATE says so)
  * </pre>
  */
 public record RoomEnvelope(Op op, long connId, long sentAtMicros, String roomKey, String text, int number,
@@ -23,7 +23,8 @@ public record RoomEnvelope(Op op, long connId, long sentAtMicros, String roomKey
   public enum Op {
     /**
      * gateway to room: a socket joined; text = gateway address, number = {@link Access} ordinal,
-     * plus {@link #REATTACH} when the socket was connected to the room's previous owner.
+     * plus {@link #REATTACH} when the socket was connected to the room's previous owner, plus
+     * {@link #KNOWN_STATE} when the payload is a state vector its client is known to hold.
      */
     JOIN,
     /** gateway to room: one client frame. */
@@ -37,16 +38,32 @@ public record RoomEnvelope(Op op, long connId, long sentAtMicros, String roomKey
     /** room to gateway: close connection connId with code number and reason text. */
     CLOSE,
     /**
-     * room to gateway: the room is not (or no longer) served at the address in text; route
-     * connection connId to the room's current owner and send it the payload (a client frame), if any.
+     * room to gateway: the room is not (or no longer) served at the address in text. Without
+     * {@link #LAST}, the payload is a client frame the node refused (it is handing the room over, or
+     * has): it goes to the room's next owner. With {@link #LAST}, the node has sent the connection
+     * everything it ever will (the room left it): route the connection to the room's current owner;
+     * with {@link #KNOWN_STATE} too, the payload is the state vector of all the node had sent it.
      */
     MOVED,
     /** room to room: the sender released the room's lease; a claim waiting for it may retry now. */
     RELEASED
   }
 
-  /** JOIN flag: the socket moved here from the room's previous owner and needs a full resync. */
+  /** JOIN flag: the socket moved here from the room's previous owner and needs a resync. */
   public static final int REATTACH = 0x100;
+
+  /**
+   * JOIN and MOVED flag: the payload is a state vector the connection's client holds (everything the
+   * room's previous owner had, all of which it had sent the client), so the new owner's resync
+   * sends only what lies beyond it instead of the whole document.
+   */
+  public static final int KNOWN_STATE = 0x200;
+
+  /** MOVED flag: the room left the sender; nothing more for this connection comes from it. */
+  public static final int LAST = 0x400;
+
+  /** The {@link Access} ordinal in a JOIN's number. */
+  public static final int ACCESS_MASK = 0xFF;
 
   /** The failure code of a JOIN sent to a node that does not own the room: route it again. */
   public static final int JOIN_MOVED = 409;

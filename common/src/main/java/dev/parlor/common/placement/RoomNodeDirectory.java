@@ -24,6 +24,7 @@ public final class RoomNodeDirectory {
 
   private final ClusterNode node;
   private volatile Map<String, Integer> shardsByNode = Map.of();
+  private volatile Set<String> members = Set.of();
   private AsyncMap<String, String> announcements;
   private long timer = -1;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -101,16 +102,27 @@ public final class RoomNodeDirectory {
         }
       });
       boolean changed = !next.equals(shardsByNode);
+      // A member leaving matters even when the room nodes stay the same: a node that withdrew and
+      // was handing rooms over may have died midway.
+      boolean membersLeft = !live.containsAll(members);
       shardsByNode = Map.copyOf(next);
+      members = live;
       if (changed) {
         log.atInfo().addKeyValue("roomNodes", next.keySet()).log("room nodes changed");
+      }
+      if (changed || membersLeft) {
         listeners.forEach(Runnable::run);
       }
       return null;
     });
   }
 
-  /** Runs after every change of the set of room nodes (on the directory's context). */
+  /** Whether the process is still in the cluster (a withdrawn room node is, until it exits). */
+  public boolean isMember(String nodeId) {
+    return members.contains(nodeId);
+  }
+
+  /** Runs after every change of the set of room nodes, and when a member left (on the directory's context). */
   public void onChange(Runnable listener) {
     listeners.add(listener);
   }

@@ -4,6 +4,8 @@ import dev.parlor.common.room.RoomRef;
 import dev.parlor.gateway.access.Grant;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * One client's room WebSocket on this gateway, with the bound on what may wait to be written to
@@ -19,6 +21,9 @@ public final class ClientSocket {
   private long pendingBytes;
   private boolean closed;
   private long reroutingSinceMillis;
+  private Buffer knownState;
+  private final ArrayDeque<Buffer> held = new ArrayDeque<>();
+  private long heldBytes;
 
   public ClientSocket(long connId, RoomRef room, ServerWebSocket ws, String roomAddress, long maxPendingBytes,
                       Grant grant) {
@@ -65,6 +70,40 @@ public final class ClientSocket {
 
   public void joined() {
     reroutingSinceMillis = 0;
+    knownState = null;
+  }
+
+  /**
+   * The state vector of everything the room's previous owner had sent this client (from its last
+   * MOVED), for the next join; null when unknown (the owner crashed, or had not synced the client).
+   */
+  public Buffer knownState() {
+    return knownState;
+  }
+
+  public void knownState(Buffer stateVector) {
+    this.knownState = stateVector;
+  }
+
+  /**
+   * Keeps a client frame the room's node refused while handing the room over, for its next owner;
+   * false when the frames kept would exceed the socket's bound.
+   */
+  public boolean hold(Buffer frame) {
+    if (heldBytes + frame.length() > maxPendingBytes) {
+      return false;
+    }
+    held.add(frame);
+    heldBytes += frame.length();
+    return true;
+  }
+
+  /** The frames kept by {@link #hold}, in arrival order; none are kept afterwards. */
+  public List<Buffer> takeHeld() {
+    List<Buffer> frames = List.copyOf(held);
+    held.clear();
+    heldBytes = 0;
+    return frames;
   }
 
   public boolean isClosed() {

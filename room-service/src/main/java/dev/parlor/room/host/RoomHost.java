@@ -97,7 +97,8 @@ final class RoomHost implements RoomOutput {
     }
   }
 
-  Future<Void> join(long connId, String gateway, Access access, boolean reattached) {
+  /** knownState: the state vector the connection's client holds, from the room's previous owner, or null. */
+  Future<Void> join(long connId, String gateway, Access access, boolean reattached, byte[] knownState) {
     Promise<Void> joined = Promise.promise();
     whenLoaded(() -> {
       if (loaded.failed()) {
@@ -107,7 +108,7 @@ final class RoomHost implements RoomOutput {
       if (gatewayOf.put(connId, gateway) == null) {
         metrics.connections.incrementAndGet();
       }
-      room.join(connId, access, reattached);
+      room.join(connId, access, reattached, knownState);
       joined.complete();
     });
     return joined.future();
@@ -164,7 +165,11 @@ final class RoomHost implements RoomOutput {
   record HandedOver(Map<Long, String> gateways, Buffer document) {
   }
 
-  /** Tells every connection MOVED and drops the room; returns the connections' gateways. */
+  /**
+   * Tells every connection MOVED (the last message it gets from here: with the state vector of the
+   * document when the room had synced it, all of which was sent to it) and drops the room; returns
+   * the connections' gateways.
+   */
   Map<Long, String> moveAway() {
     leaving = true;
     Map<Long, String> moved = Map.copyOf(gatewayOf);
@@ -172,7 +177,12 @@ final class RoomHost implements RoomOutput {
       gone = true;
       log.atInfo().addKeyValue("room", roomKey).addKeyValue("connections", moved.size())
           .log("room no longer served here; its connections are routed to the owner");
-      moved.forEach((connId, gateway) -> moved(connId, null));
+      Buffer state = room == null ? null : Buffer.buffer(room.document().stateVector());
+      moved.forEach((connId, gateway) -> {
+        boolean synced = state != null && room.isSynced(connId);
+        bus.send(gateway, RoomEnvelope.encode(Op.MOVED, connId, roomKey, address,
+            RoomEnvelope.LAST | (synced ? RoomEnvelope.KNOWN_STATE : 0), synced ? state : null));
+      });
       metrics.connections.addAndGet(-gatewayOf.size());
       gatewayOf.clear();
       dropped.run();
@@ -180,11 +190,11 @@ final class RoomHost implements RoomOutput {
     return moved;
   }
 
+  /** Answers a frame the room will not apply (it is handing over): the gateway passes it to the next owner. */
   private void moved(long connId, byte[] frame) {
     String gateway = gatewayOf.get(connId);
     if (gateway != null) {
-      bus.send(gateway, RoomEnvelope.encode(Op.MOVED, connId, roomKey, address, 0,
-          frame == null ? null : Buffer.buffer(frame)));
+      bus.send(gateway, RoomEnvelope.encode(Op.MOVED, connId, roomKey, address, 0, Buffer.buffer(frame)));
     }
   }
 

@@ -115,7 +115,7 @@ public final class RoomShardVerticle extends VerticleBase {
           notServed(env);
         }
       }
-      case RELEASED -> store.released(env.roomKey(), env.payload());
+      case RELEASED -> released(env);
       case LEAVE -> {
         RoomHost host = rooms.get(env.roomKey());
         if (host != null) {
@@ -134,35 +134,22 @@ public final class RoomShardVerticle extends VerticleBase {
   }
 
   private void join(Message<Buffer> msg, RoomEnvelope env) {
-    Access access;
-    int accessIndex = env.number() & ~RoomEnvelope.REATTACH;
+    int accessIndex = env.number() & RoomEnvelope.ACCESS_MASK;
     boolean reattached = (env.number() & RoomEnvelope.REATTACH) != 0;
+    byte[] knownState = (env.number() & RoomEnvelope.KNOWN_STATE) != 0 ? env.payload().getBytes() : null;
     if (accessIndex >= Access.values().length || env.text().isEmpty()) {
       metrics.rejected.increment();
       msg.fail(400, "bad join");
       return;
     }
-    access = Access.values()[accessIndex];
+    Access access = Access.values()[accessIndex];
     RoomHost current = rooms.get(env.roomKey());
     if (current == null ? !nodeId.equals(directory.ownerOf(env.roomKey())) : current.leaving()) {
       msg.fail(RoomEnvelope.JOIN_MOVED, "room is served by another node");
       return;
     }
-    movedRooms.forget(env.roomKey());
-    Long timer = idleTimers.remove(env.roomKey());
-    if (timer != null) {
-      vertx.cancelTimer(timer);
-    }
-    RoomHost host = rooms.computeIfAbsent(env.roomKey(), key -> {
-      metrics.rooms.incrementAndGet();
-      if (reattached) {
-        metrics.movesIn.increment(); // its clients come from the room's previous owner
-      }
-      RoomHost[] self = new RoomHost[1];
-      self[0] = new RoomHost(key, address, vertx, store, metrics, maxTail, () -> unload(key, self[0]));
-      return self[0];
-    });
-    host.join(env.connId(), env.text(), access, reattached).onComplete(ar -> {
+    RoomHost host = host(env.roomKey(), reattached);
+    host.join(env.connId(), env.text(), access, reattached, knownState).onComplete(ar -> {
       if (ar.succeeded()) {
         msg.reply(null);
       } else {
@@ -170,6 +157,38 @@ public final class RoomShardVerticle extends VerticleBase {
         unload(env.roomKey(), host);
       }
     });
+  }
+
+  /** The room's host here, created (and its loading begun) if there is none; movedIn: it comes from another node. */
+  private RoomHost host(String roomKey, boolean movedIn) {
+    movedRooms.forget(roomKey);
+    Long timer = idleTimers.remove(roomKey);
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+    }
+    return rooms.computeIfAbsent(roomKey, key -> {
+      metrics.rooms.incrementAndGet();
+      if (movedIn) {
+        metrics.movesIn.increment();
+      }
+      RoomHost[] self = new RoomHost[1];
+      self[0] = new RoomHost(key, address, vertx, store, metrics, maxTail, () -> unload(key, self[0]));
+      return self[0];
+    });
+  }
+
+  /**
+   * The room's previous owner released it. With its document along, the room is loaded here now if
+   * this node owns it, so that it is ready when the gateways re-attach the sockets (which they do
+   * once the old owner has told them); unloaded again if none comes.
+   */
+  private void released(RoomEnvelope env) {
+    store.released(env.roomKey(), env.payload());
+    if (env.payload().length() > 0 && !rooms.containsKey(env.roomKey())
+        && nodeId.equals(directory.ownerOf(env.roomKey()))) {
+      host(env.roomKey(), true);
+      scheduleIdleCheck(env.roomKey());
+    }
   }
 
   /** A frame for a room not served here: MOVED if its connection was here before the room moved. */
@@ -205,6 +224,7 @@ public final class RoomShardVerticle extends VerticleBase {
         continue;
       }
       handingOver++;
+      long start = System.nanoTime();
       host.handOver(store).onComplete(ar -> {
         handingOver--;
         metrics.movesOut.increment();
@@ -216,7 +236,9 @@ public final class RoomShardVerticle extends VerticleBase {
           Buffer document = ar.succeeded() ? ar.result().document() : null;
           vertx.eventBus().send(next, RoomEnvelope.frame(Op.RELEASED, 0, key, document));
         }
-        log.atInfo().addKeyValue("room", key).addKeyValue("to", directory.ownerOf(key)).log("room handed over");
+        log.atInfo().addKeyValue("room", key).addKeyValue("to", directory.ownerOf(key))
+            .addKeyValue("document", ar.succeeded() && ar.result().document() != null)
+            .addKeyValue("tookMs", (System.nanoTime() - start) / 1_000_000).log("room handed over");
         handOverNext();
       });
     }

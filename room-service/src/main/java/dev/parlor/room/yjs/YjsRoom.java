@@ -12,8 +12,10 @@ import dev.parlor.yjs.protocol.AwarenessUpdate;
 import dev.parlor.yjs.protocol.AwarenessUpdate.Entry;
 import dev.parlor.yjs.protocol.YMessage;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,8 @@ public final class YjsRoom {
   private final RoomOutput out;
   private final AwarenessTable awareness = new AwarenessTable();
   private final Map<Long, Access> connections = new HashMap<>();
+  /** Connections sent a step 2: they hold everything the room has (all later updates are relayed to them). */
+  private final Set<Long> synced = new HashSet<>();
 
   /**
    * Documents and updates from this size on are worked on off the event loop (a 64 KB scan takes
@@ -46,15 +50,16 @@ public final class YjsRoom {
 
   /**
    * A connection joined: send the room's step 1 and the awareness states present. A connection
-   * re-attached from the room's previous owner also gets the whole document as a step 2: its
-   * client will not send a step 1 of its own, and the previous owner may have stored updates it
-   * died before relaying.
+   * re-attached from the room's previous owner also gets a step 2, since its client will not send a
+   * step 1 of its own: what lies beyond {@code knownState} (the state vector of all the previous
+   * owner had sent it), or the whole document when that is unknown (the previous owner died, and
+   * may have stored updates it never relayed).
    */
-  public void join(long connId, Access access, boolean reattached) {
+  public void join(long connId, Access access, boolean reattached, byte[] knownState) {
     connections.put(connId, access);
     out.send(connId, YMessage.syncStep1(doc.stateVector()));
     if (reattached) {
-      sendMissing(connId, YUpdates.emptyStateVector());
+      sendMissing(connId, knownState != null && isStateVector(knownState) ? knownState : YUpdates.emptyStateVector());
     }
     AwarenessUpdate present = awareness.present();
     if (!present.entries().isEmpty()) {
@@ -62,14 +67,33 @@ public final class YjsRoom {
     }
   }
 
+  private boolean isStateVector(byte[] bytes) {
+    try {
+      StateVectors.decode(bytes);
+      return true;
+    } catch (YjsFormatException e) {
+      log.atWarn().addKeyValue("room", roomKey).log("ignored a malformed known state vector: {}", e.getMessage());
+      return false;
+    }
+  }
+
   public void leave(long connId) {
     if (connections.remove(connId) == null) {
       return;
     }
+    synced.remove(connId);
     List<Entry> removed = awareness.removeConnection(connId);
     if (!removed.isEmpty()) {
       out.broadcast(connId, YMessage.awareness(new AwarenessUpdate(removed).encode()));
     }
+  }
+
+  /**
+   * Whether the connection was sent a step 2: if so, its client holds everything in the document
+   * (what the room's next owner may take it to hold).
+   */
+  public boolean isSynced(long connId) {
+    return synced.contains(connId);
   }
 
   public boolean isEmpty() {
@@ -126,7 +150,7 @@ public final class YjsRoom {
     byte[] folded = doc.foldedState();
     if (folded != null && YjsDocument.isEmptyStateVector(clientStateVector)
         || doc.sizeBytes() < OFF_LOOP_BYTES) {
-      out.send(connId, doc.answerStep1(clientStateVector));
+      sendStep2(connId, doc.answerStep1(clientStateVector));
       return;
     }
     YjsDocument.MergeJob fold = doc.foldJob();
@@ -142,8 +166,15 @@ public final class YjsRoom {
       if (ar.result().merged() != null) {
         doc.completeMerge(fold, ar.result().merged()); // the next joiner finds it folded
       }
-      out.send(connId, ar.result().step2());
+      sendStep2(connId, ar.result().step2());
     });
+  }
+
+  private void sendStep2(long connId, byte[] step2) {
+    if (connections.containsKey(connId)) {
+      synced.add(connId);
+      out.send(connId, step2);
+    }
   }
 
   /** A step 2 computed off the loop, and the fold it took if there was a tail. */

@@ -29,7 +29,7 @@ class YjsRoomOffLoopTest {
   @BeforeEach
   void setUp() {
     room = new YjsRoom("yjs/big", new YjsDocument(List.of(snapshot), 64), store, out);
-    room.join(1, Access.WRITE, false);
+    room.join(1, Access.WRITE, false, null);
     edit(1, YjsDocumentTest.insert(10, "tail"));
   }
 
@@ -57,7 +57,7 @@ class YjsRoomOffLoopTest {
   void aJoinerGetsEverythingEvenWhenUpdatesOvertakeItsStep2() {
     out.deferOffLoop = true;
     joinedAt = out.sent.size();
-    room.join(2, Access.WRITE, false);
+    room.join(2, Access.WRITE, false, null);
     room.message(2, YMessage.syncStep1(YUpdates.emptyStateVector()));
     assertEquals(1, out.offLoopWork.size(), "the fold of base and tail waits for a worker");
     edit(1, YjsDocumentTest.insert(11, "meanwhile"));
@@ -72,7 +72,7 @@ class YjsRoomOffLoopTest {
   void aReconnectingClientGetsOnlyWhatItLacks() {
     out.deferOffLoop = true;
     joinedAt = out.sent.size();
-    room.join(3, Access.WRITE, false);
+    room.join(3, Access.WRITE, false, null);
     room.message(3, YMessage.syncStep1(YUpdates.stateVector(snapshot)));
     out.runOffLoopWork();
     List<byte[]> got = payloadsTo(3);
@@ -85,7 +85,7 @@ class YjsRoomOffLoopTest {
   @Test
   void aLargeUpdateIsCheckedOffTheLoopThenStoredAndRelayed() {
     joinedAt = out.sent.size();
-    room.join(2, Access.WRITE, false);
+    room.join(2, Access.WRITE, false, null);
     out.deferOffLoop = true;
     byte[] large = YjsDocumentTest.insert(20, BIG);
     edit(2, large);

@@ -2,6 +2,7 @@ package dev.parlor.room.yjs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parlor.common.bus.CloseCodes;
@@ -37,17 +38,17 @@ class YjsRoomTest {
 
   @Test
   void joinSendsTheRoomsStep1() {
-    room.join(1, Access.WRITE, false);
+    room.join(1, Access.WRITE, false, null);
     assertEquals(1, out.sent.size());
     assertEquals(YMessage.Kind.SYNC_STEP1, YMessage.decode(out.sent.get(0).frame()).kind());
   }
 
   @Test
   void aReattachedConnectionGetsTheWholeDocument() {
-    room.join(1, Access.WRITE, false);
+    room.join(1, Access.WRITE, false, null);
     room.message(1, YMessage.syncUpdate(HI));
     out.sent.clear();
-    room.join(2, Access.WRITE, true);
+    room.join(2, Access.WRITE, true, null);
     List<RecordingOutput.Sent> sent = out.of("send");
     assertEquals(YMessage.Kind.SYNC_STEP1, YMessage.decode(sent.get(0).frame()).kind());
     YMessage step2 = YMessage.decode(sent.get(1).frame());
@@ -56,9 +57,46 @@ class YjsRoomTest {
   }
 
   @Test
+  void aReattachedConnectionWithAKnownStateGetsOnlyWhatLiesBeyondIt() {
+    room.join(1, Access.WRITE, false, null);
+    room.message(1, YMessage.syncUpdate(HI));
+    byte[] known = YUpdates.stateVector(HI); // the previous owner had sent the client "hi"
+    room.message(1, YMessage.syncUpdate(BANG));
+    out.sent.clear();
+    room.join(2, Access.WRITE, true, known);
+    YMessage step2 = YMessage.decode(out.of("send").get(1).frame());
+    assertEquals(YMessage.Kind.SYNC_STEP2, step2.kind());
+    assertArrayEquals(YUpdates.stateVector(BANG), YUpdates.stateVector(step2.payload()));
+    assertArrayEquals(YUpdates.diff(YUpdates.merge(List.of(HI, BANG)), known), step2.payload(),
+        "the step 2 holds \"!\" and not \"hi\"");
+  }
+
+  @Test
+  void aMalformedKnownStateFallsBackToTheWholeDocument() {
+    room.join(1, Access.WRITE, false, null);
+    room.message(1, YMessage.syncUpdate(HI));
+    out.sent.clear();
+    room.join(2, Access.WRITE, true, new byte[] {5, (byte) 0x80});
+    YMessage step2 = YMessage.decode(out.of("send").get(1).frame());
+    assertArrayEquals(YUpdates.stateVector(HI), YUpdates.stateVector(step2.payload()));
+  }
+
+  @Test
+  void aConnectionIsSyncedOnceItWasSentAStep2() {
+    room.join(1, Access.WRITE, false, null);
+    assertFalse(room.isSynced(1), "a step 1 alone does not bring the client up to date");
+    room.message(1, YMessage.syncStep1(YUpdates.emptyStateVector()));
+    assertTrue(room.isSynced(1));
+    room.join(2, Access.WRITE, true, null);
+    assertTrue(room.isSynced(2), "a re-attached connection is sent its step 2 on joining");
+    room.leave(1);
+    assertFalse(room.isSynced(1));
+  }
+
+  @Test
   void updatesAreStoredThenBroadcastToOthers() {
-    room.join(1, Access.WRITE, false);
-    room.join(2, Access.WRITE, false);
+    room.join(1, Access.WRITE, false, null);
+    room.join(2, Access.WRITE, false, null);
     out.sent.clear();
     byte[] frame = YMessage.syncUpdate(HI);
     room.message(1, frame);
@@ -72,8 +110,8 @@ class YjsRoomTest {
 
   @Test
   void step2FromAClientIsRelayedAsAnUpdate() {
-    room.join(1, Access.WRITE, false);
-    room.join(2, Access.WRITE, false);
+    room.join(1, Access.WRITE, false, null);
+    room.join(2, Access.WRITE, false, null);
     out.sent.clear();
     room.message(1, YMessage.syncStep2(HI));
     YMessage relayed = YMessage.decode(out.of("broadcast").get(0).frame());
@@ -83,10 +121,10 @@ class YjsRoomTest {
 
   @Test
   void lateJoinerGetsEverythingAndAStep2() {
-    room.join(1, Access.WRITE, false);
+    room.join(1, Access.WRITE, false, null);
     room.message(1, YMessage.syncUpdate(HI));
     room.message(1, YMessage.syncUpdate(BANG));
-    room.join(3, Access.WRITE, false);
+    room.join(3, Access.WRITE, false, null);
     out.sent.clear();
     room.message(3, YMessage.syncStep1(new byte[] {0}));
     List<RecordingOutput.Sent> sent = out.of("send");
@@ -103,8 +141,8 @@ class YjsRoomTest {
 
   @Test
   void readOnlyUpdatesAreRefusedAndNeverStored() {
-    room.join(1, Access.READ, false);
-    room.join(2, Access.WRITE, false);
+    room.join(1, Access.READ, false, null);
+    room.join(2, Access.WRITE, false, null);
     out.sent.clear();
     room.message(1, YMessage.syncUpdate(HI));
     assertEquals(0, stored().size());
@@ -115,8 +153,8 @@ class YjsRoomTest {
 
   @Test
   void malformedFrameClosesOnlyThatConnection() {
-    room.join(1, Access.WRITE, false);
-    room.join(2, Access.WRITE, false);
+    room.join(1, Access.WRITE, false, null);
+    room.join(2, Access.WRITE, false, null);
     room.message(1, YMessage.syncUpdate(HI));
     out.sent.clear();
     room.message(2, new byte[] {0, 2, (byte) 0xff}); // update whose length varint runs past the end
@@ -133,13 +171,13 @@ class YjsRoomTest {
 
   @Test
   void awarenessIsRelayedAndRemovedWhenItsConnectionLeaves() {
-    room.join(1, Access.WRITE, false);
-    room.join(2, Access.READ, false); // read-only clients may still send awareness
+    room.join(1, Access.WRITE, false, null);
+    room.join(2, Access.READ, false, null); // read-only clients may still send awareness
     out.sent.clear();
     byte[] aw = new AwarenessUpdate(List.of(new AwarenessUpdate.Entry(55, 1, "{\"user\":\"a\"}"))).encode();
     room.message(2, YMessage.awareness(aw));
     assertEquals(2, out.of("broadcast").get(0).connId());
-    room.join(3, Access.WRITE, false);
+    room.join(3, Access.WRITE, false, null);
     AwarenessUpdate present = AwarenessUpdate.decode(YMessage.decode(out.of("send").get(1).frame()).payload());
     assertEquals(55, present.entries().get(0).clientId());
     out.sent.clear();
@@ -152,8 +190,8 @@ class YjsRoomTest {
 
   @Test
   void aResentUpdateIsNeitherStoredNorRelayedAgain() {
-    room.join(1, Access.WRITE, false);
-    room.join(2, Access.WRITE, false);
+    room.join(1, Access.WRITE, false, null);
+    room.join(2, Access.WRITE, false, null);
     room.message(1, YMessage.syncUpdate(HI));
     out.sent.clear();
     room.message(2, YMessage.syncStep2(YUpdates.merge(List.of(HI)))); // a reconnect's full state
@@ -181,8 +219,8 @@ class YjsRoomTest {
       }
     };
     YjsRoom r = new YjsRoom("yjs/doc-2", new YjsDocument(List.of(), 4), failing, out);
-    r.join(1, Access.WRITE, false);
-    r.join(2, Access.WRITE, false);
+    r.join(1, Access.WRITE, false, null);
+    r.join(2, Access.WRITE, false, null);
     out.sent.clear();
     r.message(1, YMessage.syncUpdate(HI));
     assertEquals(0, out.of("broadcast").size());
