@@ -12,15 +12,11 @@ import dev.parlor.gateway.access.Revocation;
 import dev.parlor.gateway.api.ApiForwarder;
 import dev.parlor.gateway.socket.ClientSocket;
 import dev.parlor.gateway.socket.RoomPath;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
@@ -31,7 +27,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -43,8 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(GatewayVerticle.class);
-  /** How soon a socket whose room answered MOVED tries again while this gateway still sees the same owner. */
-  private static final long REROUTE_RETRY_MILLIS = 100;
 
   private final GatewaySettings settings;
   private final RoomNodeDirectory directory;
@@ -56,6 +49,7 @@ public final class GatewayVerticle extends VerticleBase {
   private MessageConsumer<Buffer> consumer;
   private MessageConsumer<JsonObject> revocations;
   private HttpServer server;
+  private RoomRouting routing;
 
   public GatewayVerticle(GatewaySettings settings, RoomNodeDirectory directory, GatewayMetrics metrics,
                          AccessGate gate) {
@@ -69,7 +63,9 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     consumer = vertx.eventBus().consumer(address, this::onRoomOutput);
     io.vertx.core.Context context = vertx.getOrCreateContext();
-    directory.onChange(() -> context.runOnContext(v -> reattach()));
+    routing = new RoomRouting(vertx, directory, metrics, address, settings.joinTimeoutMillis(), socketsByRoom,
+        this::closeSocket);
+    directory.onChange(() -> context.runOnContext(v -> routing.reattach()));
     revocations = vertx.eventBus().consumer(Addresses.AUTH_REVOCATIONS, this::onRevocation);
     Router router = Router.router(vertx);
     // The APIs of auth-service and persistence-service, forwarded over the event bus.
@@ -179,161 +175,7 @@ public final class GatewayVerticle extends VerticleBase {
         .log("socket error: {}", err.toString()));
     ws.closeHandler(v -> closed(socket));
 
-    join(socket, false);
-  }
-
-  /** Attaches a socket to its room at the socket's current room address. */
-  private void join(ClientSocket socket, boolean reattach) {
-    Timer.Sample sample = Timer.start();
-    String roomKey = socket.room().key();
-    Buffer known = reattach ? socket.knownState() : null;
-    int flags = socket.grant().access().ordinal() | (reattach ? RoomEnvelope.REATTACH : 0)
-        | (known != null ? RoomEnvelope.KNOWN_STATE : 0);
-    Buffer join = RoomEnvelope.encode(Op.JOIN, socket.connId(), roomKey, address, flags, known);
-    String target = socket.roomAddress();
-    vertx.eventBus().request(target, join, new DeliveryOptions().setSendTimeout(settings.joinTimeoutMillis()))
-        .onComplete(ar -> {
-          sample.stop(metrics.joinLatency);
-          if (ar.succeeded()) {
-            socket.joined();
-          } else if (target.equals(socket.roomAddress())) {
-            // Moved, or the node is gone (its handlers left before the directory caught up).
-            if (ar.cause() instanceof ReplyException re && (re.failureCode() == RoomEnvelope.JOIN_MOVED
-                || re.failureType() == ReplyFailure.NO_HANDLERS)) {
-              reroute(socket, target);
-              return;
-            }
-            log.atWarn().addKeyValue("room", roomKey).addKeyValue("conn", socket.connId())
-                .log("join failed: {}", ar.cause().getMessage());
-            closeSocket(socket, CloseCodes.ROOM_UNAVAILABLE, "room unavailable, reconnect");
-          }
-        });
-  }
-
-  /** A MOVED from a room node (see {@link Op#MOVED}). */
-  private void moved(ClientSocket socket, RoomEnvelope env) {
-    String from = env.text();
-    boolean last = (env.number() & RoomEnvelope.LAST) != 0;
-    if (!from.equals(socket.roomAddress())) {
-      if (!last) {
-        forward(socket, env.payload()); // routed already: the refused frame follows the socket
-      }
-      return;
-    }
-    if (!last) {
-      // The node is handing the room over: the frame waits for the owner its last MOVED leads to.
-      if (!socket.hold(env.payload())) {
-        closeSocket(socket, CloseCodes.SLOW_CONSUMER, "too many frames held while the room moved");
-      }
-      return;
-    }
-    socket.knownState((env.number() & RoomEnvelope.KNOWN_STATE) != 0 ? env.payload() : null);
-    reroute(socket, from);
-  }
-
-  /**
-   * The room node at {@code from} does not serve the socket's room (any more): join the room's owner
-   * and hand it the frames held meanwhile. When this gateway still sees {@code from} as the owner,
-   * its view or the node's lease is catching up: try again shortly, for at most the join timeout.
-   */
-  private void reroute(ClientSocket socket, String from) {
-    if (!from.equals(socket.roomAddress())) { // routed already, by a change of the room nodes
-      forwardHeld(socket);
-      return;
-    }
-    long now = System.currentTimeMillis();
-    socket.rerouting(now);
-    String next = directory.addressFor(socket.room().key());
-    if (next == null || now - socket.reroutingSince() > settings.joinTimeoutMillis()) {
-      closeSocket(socket, CloseCodes.ROOM_UNAVAILABLE, "room unavailable, reconnect");
-      return;
-    }
-    Runnable rejoin = () -> {
-      if (socket.isClosed() || !from.equals(socket.roomAddress())) {
-        forwardHeld(socket);
-        return;
-      }
-      String owner = directory.addressFor(socket.room().key());
-      if (owner == null) {
-        closeSocket(socket, CloseCodes.ROOM_UNAVAILABLE, "no room node is available, reconnect");
-        return;
-      }
-      socket.moveTo(owner);
-      metrics.reattached.increment();
-      join(socket, true);
-      forwardHeld(socket);
-    };
-    if (next.equals(from)) {
-      vertx.setTimer(REROUTE_RETRY_MILLIS, id -> rejoin.run());
-    } else {
-      rejoin.run();
-    }
-  }
-
-  private void forward(ClientSocket socket, Buffer frame) {
-    if (frame != null && frame.length() > 0 && !socket.isClosed()) {
-      vertx.eventBus().send(socket.roomAddress(),
-          RoomEnvelope.frame(Op.FRAME, socket.connId(), socket.room().key(), frame));
-    }
-  }
-
-  private void forwardHeld(ClientSocket socket) {
-    socket.takeHeld().forEach(frame -> forward(socket, frame));
-  }
-
-  /**
-   * The set of room nodes changed. A socket whose room now belongs to another node stays connected:
-   * while the room's old node is alive, it hands the room over and then tells the socket (MOVED,
-   * last) with the state its client holds, so the new owner resyncs it with a diff; when the old
-   * node is gone, the socket joins the new owner at once and gets the whole document.
-   */
-  private void reattach() {
-    for (Map.Entry<String, Map<Long, ClientSocket>> room : socketsByRoom.entrySet()) {
-      String next = directory.addressFor(room.getKey());
-      boolean handingOver = false;
-      for (ClientSocket socket : room.getValue().values().toArray(new ClientSocket[0])) {
-        if (next == null) {
-          closeSocket(socket, CloseCodes.ROOM_UNAVAILABLE, "no room node is available, reconnect");
-        } else if (!next.equals(socket.roomAddress())) {
-          if (directory.isMember(Addresses.nodeOfRoomShard(socket.roomAddress()))) {
-            handingOver = true;
-          } else {
-            moveNow(socket, next);
-          }
-        }
-      }
-      if (handingOver) {
-        String roomKey = room.getKey();
-        log.atInfo().addKeyValue("room", roomKey).addKeyValue("to", next).log("room moving; its node hands it over");
-        vertx.setTimer(settings.joinTimeoutMillis(), id -> handOverOverdue(roomKey));
-      }
-    }
-  }
-
-  /** The room's old node did not hand it over in time (stuck, or its view differs): move the sockets anyway. */
-  private void handOverOverdue(String roomKey) {
-    Map<Long, ClientSocket> inRoom = socketsByRoom.get(roomKey);
-    String next = directory.addressFor(roomKey);
-    if (inRoom == null || next == null) {
-      return;
-    }
-    for (ClientSocket socket : inRoom.values().toArray(new ClientSocket[0])) {
-      if (!next.equals(socket.roomAddress())) {
-        log.atWarn().addKeyValue("room", roomKey).addKeyValue("conn", socket.connId())
-            .log("room not handed over in time; re-attaching the socket");
-        moveNow(socket, next);
-      }
-    }
-  }
-
-  /** Leaves the room's old owner and joins the new one; the client then gets the whole document. */
-  private void moveNow(ClientSocket socket, String next) {
-    vertx.eventBus().send(socket.roomAddress(), RoomEnvelope.frame(Op.LEAVE, socket.connId(), socket.room().key(), null));
-    socket.moveTo(next);
-    socket.knownState(null);
-    metrics.reattached.increment();
-    join(socket, true);
-    forwardHeld(socket);
+    routing.join(socket, false);
   }
 
   private void closeSocket(ClientSocket socket, short code, String reason) {
@@ -397,7 +239,7 @@ public final class GatewayVerticle extends VerticleBase {
       case MOVED -> {
         ClientSocket s = sockets.get(env.connId());
         if (s != null) {
-          moved(s, env);
+          routing.moved(s, env);
         }
       }
       default -> log.atWarn().addKeyValue("room", env.roomKey()).log("dropped unexpected {} sent to a gateway", env.op());

@@ -9,8 +9,8 @@ import dev.parlor.persistence.PersistenceService;
 import dev.parlor.persistence.store.Compaction;
 import dev.parlor.persistence.store.RoomDataStore;
 import dev.parlor.room.RoomService;
-import dev.parlor.system.TestUpdates;
 import dev.parlor.yjs.Lib0Writer;
+import dev.parlor.yjs.TextUpdates;
 import dev.parlor.yjs.YUpdates;
 import dev.parlor.yjs.protocol.YMessage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -123,7 +123,7 @@ public final class StorageBench {
       for (int chunk = 0; chunk < 10_000; chunk += 500) {
         List<Future<?>> appends = new ArrayList<>();
         for (int i = chunk; i < chunk + 500; i++) {
-          byte[] u = TestUpdates.typed(7, i, (char) ('a' + i % 26));
+          byte[] u = TextUpdates.typed(7, i, (char) ('a' + i % 26));
           logBytes += u.length;
           appends.add(store.append(room, fence, u));
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parlor.auth.keys.KeyCipher;
 import dev.parlor.auth.keys.KeyMaterial;
 import dev.parlor.auth.keys.StoredKey;
+import dev.parlor.yjs.TextUpdates;
 import dev.parlor.yjs.protocol.AwarenessUpdate;
 import dev.parlor.yjs.protocol.YMessage;
 import dev.parlor.yjs.protocol.YMessage.Kind;
@@ -93,12 +94,12 @@ class AuthAccessTest {
     AuthClient reader = enter("ro-1", parlor.token("pete", new JsonObject().put("yjs/ro-*", "read")));
     AuthClient other = enter("ro-1", parlor.token("quin", new JsonObject().put("yjs/ro-*", "read")));
 
-    byte[] written = TestUpdates.insertText(501, "WRITER-MARK");
+    byte[] written = TextUpdates.insertText(501, "WRITER-MARK");
     writer.send(YMessage.syncUpdate(written));
     assertArrayEquals(written, reader.await(Kind.SYNC_UPDATE, 5000).payload(), "a reader receives edits");
     assertArrayEquals(written, other.await(Kind.SYNC_UPDATE, 5000).payload());
 
-    byte[] refused = TestUpdates.insertText(502, "READONLY-MARK");
+    byte[] refused = TextUpdates.insertText(502, "READONLY-MARK");
     reader.send(YMessage.syncUpdate(refused));
     YMessage denied = reader.await(Kind.AUTH_DENIED, 5000);
     assertTrue(new String(denied.payload(), StandardCharsets.UTF_8).contains("read-only"));
@@ -174,7 +175,7 @@ class AuthAccessTest {
     assertEquals(201, parlor.api(HttpMethod.PUT, "/v1/rooms/yjs/ext-1/members/sam",
         new JsonObject().put("access", "read"), AuthParlor.APP_KEY).statusCode());
     AuthClient sam = enter("ext-1", token);
-    sam.send(YMessage.syncUpdate(TestUpdates.insertText(601, "nope")));
+    sam.send(YMessage.syncUpdate(TextUpdates.insertText(601, "nope")));
     sam.await(Kind.AUTH_DENIED, 5000);
     sam.ws.close();
 

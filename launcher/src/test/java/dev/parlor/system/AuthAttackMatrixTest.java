@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parlor.common.bus.CloseCodes;
+import dev.parlor.yjs.TextUpdates;
 import dev.parlor.yjs.protocol.YMessage;
 import dev.parlor.yjs.protocol.YMessage.Kind;
 import io.vertx.core.http.HttpMethod;
@@ -227,7 +228,7 @@ class AuthAttackMatrixTest {
         Map.of("authorization", "Bearer " + token, "x-forwarded-for", parlor.newAddress(),
             "origin", "https://app.example.com"));
     byHeader.await(Kind.SYNC_STEP1, 5000);
-    byte[] update = TestUpdates.insertText(11, "authorized");
+    byte[] update = TextUpdates.insertText(11, "authorized");
     byQuery.send(YMessage.syncUpdate(update));
     assertArrayEquals(update, byHeader.await(Kind.SYNC_UPDATE, 5000).payload());
     assertTrue(parlor.joinedRooms.contains("yjs/doc-12"));

@@ -8,6 +8,7 @@ import dev.parlor.common.config.ParlorConfig;
 import dev.parlor.common.redis.RedisConnector;
 import dev.parlor.persistence.store.RoomDataStore;
 import dev.parlor.yjs.Lib0Writer;
+import dev.parlor.yjs.TextUpdates;
 import dev.parlor.yjs.YUpdates;
 import dev.parlor.yjs.protocol.YMessage;
 import dev.parlor.yjs.protocol.YMessage.Kind;
@@ -59,15 +60,15 @@ class ColdLoadTest {
   static List<byte[]> seed(String room, int entries) throws Exception {
     List<byte[]> history = new ArrayList<>();
     for (int i = 1; i <= 100; i++) {
-      history.add(TestUpdates.insertText(i, "snapshot text of client " + i + " ".repeat(2000)));
+      history.add(TextUpdates.insertText(i, "snapshot text of client " + i + " ".repeat(2000)));
     }
     byte[] snapshot = YUpdates.compact(history);
     List<byte[]> log = new ArrayList<>();
     for (int i = 0; i < entries; i++) {
       log.add(switch (i % 3) {
-        case 0 -> TestUpdates.typed(500, i / 3, (char) ('a' + i % 26));
+        case 0 -> TextUpdates.typed(500, i / 3, (char) ('a' + i % 26));
         case 1 -> deletion(1 + i % 100, i % 20);
-        default -> TestUpdates.typed(600 + i % 5, i / 15, 'z');
+        default -> TextUpdates.typed(600 + i % 5, i / 15, 'z');
       });
     }
     String key = "yjs/" + room;
@@ -113,7 +114,7 @@ class ColdLoadTest {
   void clientsJoiningDuringTheLoadGetTheDocumentAndAnEditMadeMeanwhile() throws Exception {
     List<byte[]> stored = seed("cold-crowd", 1000);
     List<RoomClient> crowd = new ArrayList<>();
-    byte[] edit = TestUpdates.insertText(9001, "typed while the room was loading");
+    byte[] edit = TextUpdates.insertText(9001, "typed while the room was loading");
     for (int i = 0; i < 5; i++) {
       RoomClient c = connect("cold-crowd"); // no waiting: every join and step 1 reaches the room as it loads
       c.send(YMessage.syncStep1(YUpdates.emptyStateVector()));
@@ -142,7 +143,7 @@ class ColdLoadTest {
     List<byte[]> stored = seed("cold-back", 600);
     // The client saw the snapshot and the first half of the log, then edited offline: 100 KB.
     List<byte[]> known = new ArrayList<>(stored.subList(0, 301));
-    byte[] offline = TestUpdates.insertText(7777, "offline ".repeat(12_800));
+    byte[] offline = TextUpdates.insertText(7777, "offline ".repeat(12_800));
     known.add(offline);
     byte[] clientDoc = YUpdates.merge(known);
     RoomClient watcher = connect("cold-back");

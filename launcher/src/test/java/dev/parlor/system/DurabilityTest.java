@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.parlor.common.bus.CloseCodes;
 import dev.parlor.common.config.ParlorConfig;
 import dev.parlor.common.redis.RedisConnector;
+import dev.parlor.yjs.TextUpdates;
 import dev.parlor.yjs.YUpdates;
 import dev.parlor.yjs.protocol.YMessage;
 import dev.parlor.yjs.protocol.YMessage.Kind;
@@ -77,7 +78,7 @@ class DurabilityTest {
         RoomClient a = join(parlor.port, room);
         RoomClient b = join(parlor.port, room);
         for (int i = 0; i < 20; i++) {
-          byte[] u = TestUpdates.insertText(client++, room + "-" + i);
+          byte[] u = TextUpdates.insertText(client++, room + "-" + i);
           sent.get(room).add(u);
           sendAndSee(i % 2 == 0 ? a : b, i % 2 == 0 ? b : a, u);
         }
@@ -100,13 +101,13 @@ class DurabilityTest {
     try (LocalParlor parlor = LocalParlor.start(Files.createTempDirectory("parlor-redis"), 1, Map.of())) {
       RoomClient a = join(parlor.port, "outage");
       RoomClient b = join(parlor.port, "outage");
-      byte[] before = TestUpdates.insertText(1, "before");
+      byte[] before = TextUpdates.insertText(1, "before");
       sendAndSee(a, b, before);
       assertEquals("UP", readiness(parlor));
 
       parlor.killRedis();
       assertEquals("DOWN", readiness(parlor), "readiness goes false without Redis");
-      a.send(YMessage.syncUpdate(TestUpdates.insertText(2, "during the outage")));
+      a.send(YMessage.syncUpdate(TextUpdates.insertText(2, "during the outage")));
       assertEquals(CloseCodes.ROOM_UNAVAILABLE, a.awaitClose(15_000), "the sender is told to come back later");
       Thread.sleep(300);
       assertNull(b.received.stream().filter(m -> m.kind() == Kind.SYNC_UPDATE).findAny().orElse(null),
@@ -119,7 +120,7 @@ class DurabilityTest {
         Thread.sleep(200);
       }
       RoomClient c = join(parlor.port, "outage");
-      byte[] after = TestUpdates.insertText(3, "after");
+      byte[] after = TextUpdates.insertText(3, "after");
       sendAndSee(c, b, after);
       byte[] state = fullState(parlor.port, "outage");
       assertArrayEquals(YUpdates.stateVector(YUpdates.merge(List.of(before, after))), YUpdates.stateVector(state),
@@ -132,13 +133,13 @@ class DurabilityTest {
     try (LocalParlor parlor = LocalParlor.start(Files.createTempDirectory("parlor-redis"), 1, Map.of())) {
       RoomClient a = join(parlor.port, "stale");
       RoomClient b = join(parlor.port, "stale");
-      byte[] first = TestUpdates.insertText(1, "first");
+      byte[] first = TextUpdates.insertText(1, "first");
       sendAndSee(a, b, first);
       // Another owner takes the room over: the fencing token in Redis moves on.
       var redis = RedisConnector.create(clients, ParlorConfig.of(Map.of("PARLOR_REDIS_URL", parlor.redis.url())));
       long taken = redis.send(Request.cmd(Command.HINCRBY).arg("parlor:{yjs/stale}:meta").arg("fence").arg(1000))
           .await(5, TimeUnit.SECONDS).toLong();
-      a.send(YMessage.syncUpdate(TestUpdates.insertText(2, "refused")));
+      a.send(YMessage.syncUpdate(TextUpdates.insertText(2, "refused")));
       // The old owner drops the room at once; the gateway routes both sockets again, without closing
       // them, and the room's owner (the same node, by placement) claims it under a newer token.
       a.await(Kind.SYNC_STEP1, 10_000); // the fresh sync of the room claimed again
@@ -147,7 +148,7 @@ class DurabilityTest {
           .toLong(), "the refused update is not stored");
       assertTrue(Long.parseLong(redis.send(Request.cmd(Command.HGET).arg("parlor:{yjs/stale}:meta").arg("fence"))
           .await(5, TimeUnit.SECONDS).toString()) > taken, "the room is served under a newer token");
-      byte[] next = TestUpdates.insertText(3, "next");
+      byte[] next = TextUpdates.insertText(3, "next");
       sendAndSee(b, a, next);
       assertFalse(a.closeCode.isDone() || b.closeCode.isDone(), "the clients stayed connected");
       byte[] state = fullState(parlor.port, "stale");

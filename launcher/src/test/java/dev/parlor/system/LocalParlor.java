@@ -36,6 +36,7 @@ final class LocalParlor implements AutoCloseable {
     roomSettings = new HashMap<>(common);
     roomSettings.putIfAbsent("PARLOR_ROOM_SHARDS", "2");
     roomSettings.putIfAbsent("PARLOR_HANDOVER_MS", "1000");
+    roomSettings.putIfAbsent("PARLOR_WARMUP_MS", "500"); // room nodes share this JVM: its CPU says little
     for (int i = 0; i < roomNodes; i++) {
       addRoomNode();
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parlor.common.bus.CloseCodes;
+import dev.parlor.yjs.TextUpdates;
 import dev.parlor.yjs.YUpdates;
 import dev.parlor.yjs.protocol.YMessage;
 import dev.parlor.yjs.protocol.YMessage.Kind;
@@ -66,8 +67,8 @@ class RoomDataApiTest {
   void exportGivesTheDocumentAsOneUpdate() throws Exception {
     RoomClient a = join("export-1");
     RoomClient b = join("export-1");
-    byte[] u1 = TestUpdates.insertText(1, "one");
-    byte[] u2 = TestUpdates.insertText(2, "two");
+    byte[] u1 = TextUpdates.insertText(1, "one");
+    byte[] u2 = TextUpdates.insertText(2, "two");
     a.send(YMessage.syncUpdate(u1));
     b.await(Kind.SYNC_UPDATE, 5000);
     a.send(YMessage.syncUpdate(u2));
@@ -88,7 +89,7 @@ class RoomDataApiTest {
 
   @Test
   void importRefusesBadUpdatesAndRoomsWithData() throws Exception {
-    byte[] doc = YUpdates.compact(List.of(TestUpdates.insertText(5, "imported")));
+    byte[] doc = YUpdates.compact(List.of(TextUpdates.insertText(5, "imported")));
     assertEquals(400, call("PUT", "/v1/rooms/yjs/import-1/document", new byte[] {1, 2, 3}, KEY).statusCode());
     assertEquals(404, call("GET", "/v1/rooms/yjs/import-1/document", null, KEY).statusCode(), "nothing written");
     assertEquals(400, call("PUT", "/v1/rooms/yjs/bad%20id/document", doc, KEY).statusCode());
@@ -98,7 +99,7 @@ class RoomDataApiTest {
     c.send(YMessage.syncStep1(YUpdates.emptyStateVector()));
     assertArrayEquals(doc, c.await(Kind.SYNC_STEP2, 5000).payload(), "a client gets the imported document");
     // Overwriting a live room closes its clients so that they come back to the new document.
-    byte[] other = YUpdates.compact(List.of(TestUpdates.insertText(6, "replacement")));
+    byte[] other = YUpdates.compact(List.of(TextUpdates.insertText(6, "replacement")));
     assertEquals(201, call("PUT", "/v1/rooms/yjs/import-1/document?overwrite=true", other, KEY).statusCode());
     assertEquals(CloseCodes.ROOM_UNAVAILABLE, c.awaitClose(5000));
     assertArrayEquals(other, call("GET", "/v1/rooms/yjs/import-1/document", null, KEY).body());
@@ -107,7 +108,7 @@ class RoomDataApiTest {
   @Test
   void deleteRemovesTheRoom() throws Exception {
     assertEquals(201, call("PUT", "/v1/rooms/yjs/delete-1/document",
-        YUpdates.compact(List.of(TestUpdates.insertText(7, "bye"))), KEY).statusCode());
+        YUpdates.compact(List.of(TextUpdates.insertText(7, "bye"))), KEY).statusCode());
     RoomClient c = join("delete-1");
     assertEquals(204, call("DELETE", "/v1/rooms/yjs/delete-1", null, KEY).statusCode());
     assertEquals(CloseCodes.ROOM_UNAVAILABLE, c.awaitClose(5000));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parlor.common.cluster.ClusterNode;
 import dev.parlor.common.placement.RoomPlacement;
 import dev.parlor.yjs.StateVectors;
+import dev.parlor.yjs.TextUpdates;
 import dev.parlor.yjs.YUpdates;
 import dev.parlor.yjs.protocol.YMessage;
 import dev.parlor.yjs.protocol.YMessage.Kind;
@@ -53,7 +54,7 @@ class RoomMoveTest {
   }
 
   private static void exchange(Pair p, long client) throws Exception {
-    byte[] u = TestUpdates.insertText(client, p.room() + "#" + client);
+    byte[] u = TextUpdates.insertText(client, p.room() + "#" + client);
     p.sent().add(u);
     p.a().send(YMessage.syncUpdate(u));
     assertArrayEquals(u, p.b().await(m -> m.kind() == Kind.SYNC_UPDATE, 10_000, "update in " + p.room()).payload());

@@ -10,6 +10,7 @@ import dev.parlor.common.bus.CloseCodes;
 import dev.parlor.common.placement.RoomNodeDirectory;
 import dev.parlor.common.placement.RoomPlacement;
 import dev.parlor.common.telemetry.Telemetry;
+import dev.parlor.yjs.TextUpdates;
 import dev.parlor.yjs.protocol.YMessage;
 import dev.parlor.yjs.protocol.YMessage.Kind;
 import io.vertx.core.Vertx;
@@ -72,7 +73,7 @@ class RoomsOverClusterTest {
     for (String room : List.of(a, b)) {
       RoomClient c1 = join(room);
       RoomClient c2 = join(room);
-      byte[] update = TestUpdates.insertText(101, "hello " + room);
+      byte[] update = TextUpdates.insertText(101, "hello " + room);
       c1.send(YMessage.syncUpdate(update));
       assertArrayEquals(update, c2.await(Kind.SYNC_UPDATE, 5000).payload());
       RoomClient late = join(room);
@@ -98,7 +99,7 @@ class RoomsOverClusterTest {
     RoomClient unknown = join("malformed-1");
     unknown.send(new byte[] {7, 1});
     assertEquals(CloseCodes.MALFORMED, unknown.awaitClose(5000));
-    byte[] update = TestUpdates.insertText(202, "still here");
+    byte[] update = TextUpdates.insertText(202, "still here");
     good.send(YMessage.syncUpdate(update));
     assertArrayEquals(update, other.await(Kind.SYNC_UPDATE, 5000).payload());
   }
@@ -113,7 +114,7 @@ class RoomsOverClusterTest {
   @Test
   void oversizeFrameClosesWith1009() throws Exception {
     RoomClient c = join("big-1");
-    c.send(YMessage.syncUpdate(TestUpdates.insertText(303, "x".repeat(2 << 20))));
+    c.send(YMessage.syncUpdate(TextUpdates.insertText(303, "x".repeat(2 << 20))));
     assertEquals(CloseCodes.TOO_BIG, c.awaitClose(10_000));
   }
 
@@ -142,7 +143,7 @@ class RoomsOverClusterTest {
     try (StalledClient slow = StalledClient.connect(port, "/parties/yjs/slow-1")) {
       Thread.sleep(300); // let the join reach the room
       for (int i = 0; i < 40; i++) {
-        writer.send(YMessage.syncUpdate(TestUpdates.insertText(1000 + i, "y".repeat(200_000))));
+        writer.send(YMessage.syncUpdate(TextUpdates.insertText(1000 + i, "y".repeat(200_000))));
       }
       // Only once the server has given up on it does the stalled client read on, to find the close.
       long deadline = System.currentTimeMillis() + 20_000;
@@ -151,7 +152,7 @@ class RoomsOverClusterTest {
       }
       assertEquals(CloseCodes.SLOW_CONSUMER, slow.readUntilClose(20_000));
     }
-    byte[] update = TestUpdates.insertText(5000, "after");
+    byte[] update = TextUpdates.insertText(5000, "after");
     RoomClient reader = join("slow-1");
     writer.send(YMessage.syncUpdate(update));
     // Big updates may still be on their way to the reader; the room carries on if "after" arrives.

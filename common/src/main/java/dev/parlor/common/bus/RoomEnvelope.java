@@ -46,7 +46,9 @@ public record RoomEnvelope(Op op, long connId, long sentAtMicros, String roomKey
      */
     MOVED,
     /** room to room: the sender released the room's lease; a claim waiting for it may retry now. */
-    RELEASED
+    RELEASED,
+    /** any process to a room shard: answered at once (is the shard reachable from here?). */
+    PING
   }
 
   /** JOIN flag: the socket moved here from the room's previous owner and needs a resync. */
@@ -77,6 +79,10 @@ public record RoomEnvelope(Op op, long connId, long sentAtMicros, String roomKey
   public static Buffer encode(Op op, long connId, String roomKey, String text, int number, Buffer payload) {
     Buffer b = header(op, connId, roomKey, text, number, payload == null ? 0 : payload.length());
     return payload == null ? b : b.appendBuffer(payload);
+  }
+
+  public static Buffer ping() {
+    return encode(Op.PING, 0, "", null, 0, null);
   }
 
   public static Buffer frame(Op op, long connId, String roomKey, Buffer payload) {

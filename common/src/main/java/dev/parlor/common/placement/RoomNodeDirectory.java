@@ -1,15 +1,20 @@
 package dev.parlor.common.placement;
 
-import java.util.concurrent.CopyOnWriteArrayList;
 import dev.parlor.common.bus.Addresses;
+import dev.parlor.common.bus.RoomEnvelope;
 import dev.parlor.common.cluster.ClusterNode;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +30,10 @@ public final class RoomNodeDirectory {
   private final ClusterNode node;
   private volatile Map<String, Integer> shardsByNode = Map.of();
   private volatile Set<String> members = Set.of();
+  private final Set<String> answered = ConcurrentHashMap.newKeySet();
+  private final Set<String> pinging = ConcurrentHashMap.newKeySet();
+  private static final long PING_GIVE_UP_MILLIS = 5_000;
+  private static final long PING_RETRY_MILLIS = 100;
   private AsyncMap<String, String> announcements;
   private long timer = -1;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -78,9 +87,13 @@ public final class RoomNodeDirectory {
     return announcements.remove(node.nodeId()).compose(v -> changed());
   }
 
+  /**
+   * This node's own view first, then everyone's: a joining node refuses rooms its view does not
+   * give it, so gateways must not route to it before it sees itself (a read of the map can take
+   * seconds while Hazelcast migrates partitions to a new member).
+   */
   private Future<Void> changed() {
-    node.vertx().eventBus().publish(Addresses.ROOM_NODES_CHANGED, node.nodeId());
-    return refresh();
+    return refresh().onComplete(ar -> node.vertx().eventBus().publish(Addresses.ROOM_NODES_CHANGED, node.nodeId()));
   }
 
   public Future<Void> refresh() {
@@ -96,11 +109,22 @@ public final class RoomNodeDirectory {
     return read.map(entries -> {
       Set<String> live = Set.copyOf(node.clusterManager().getNodes());
       Map<String, Integer> next = new TreeMap<>();
+      // With no room node in view there is nothing to move and nowhere else to route: admit at once.
+      boolean admitAll = shardsByNode.isEmpty();
       entries.forEach((id, json) -> {
         if (live.contains(id)) {
-          next.put(id, new JsonObject(json).getInteger("shards", 1));
+          int shards = new JsonObject(json).getInteger("shards", 1);
+          if (admitAll || id.equals(node.nodeId())) {
+            answered.add(id);
+          }
+          if (answered.contains(id)) {
+            next.put(id, shards);
+          } else {
+            ping(id, shards);
+          }
         }
       });
+      answered.removeIf(id -> !live.contains(id) || !entries.containsKey(id)); // back later: pinged again
       boolean changed = !next.equals(shardsByNode);
       // A member leaving matters even when the room nodes stay the same: a node that withdrew and
       // was handing rooms over may have died midway.
@@ -115,6 +139,46 @@ public final class RoomNodeDirectory {
       }
       return null;
     });
+  }
+
+  /**
+   * A room node new to this view (unless the view was empty) joins it once each of its shards
+   * answers a ping through the cluster: its handlers are then reachable from here (a node whose registrations had not spread
+   * yet was answered "no handlers" for seconds) and this process's event-bus connection to it is
+   * open, so the first rooms moved to it do not wait for either. After {@link #PING_GIVE_UP_MILLIS}
+   * it joins the view all the same.
+   */
+  private void ping(String id, int shards) {
+    if (!pinging.add(id)) {
+      return;
+    }
+    long giveUpAt = System.currentTimeMillis() + PING_GIVE_UP_MILLIS;
+    List<Future<Void>> answers = new ArrayList<>();
+    for (int shard = 0; shard < shards; shard++) {
+      answers.add(answer(Addresses.roomShard(id, shard), giveUpAt));
+    }
+    Future.join(answers).onComplete(ar -> {
+      if (ar.failed()) {
+        log.atWarn().addKeyValue("roomNode", id).log("room node did not answer through the cluster in time; routing to it all the same");
+      }
+      pinging.remove(id);
+      answered.add(id);
+      refresh();
+    });
+  }
+
+  private Future<Void> answer(String address, long giveUpAt) {
+    long left = Math.max(1, giveUpAt - System.currentTimeMillis());
+    return node.vertx().eventBus().request(address, RoomEnvelope.ping(), new DeliveryOptions().setSendTimeout(left))
+        .<Void>mapEmpty()
+        .recover(err -> {
+          if (System.currentTimeMillis() >= giveUpAt) {
+            return Future.failedFuture(err);
+          }
+          Promise<Void> again = Promise.promise();
+          node.vertx().setTimer(PING_RETRY_MILLIS, id -> answer(address, giveUpAt).onComplete(again));
+          return again.future();
+        });
   }
 
   /** Whether the process is still in the cluster (a withdrawn room node is, until it exits). */

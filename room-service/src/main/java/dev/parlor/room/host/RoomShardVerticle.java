@@ -39,10 +39,8 @@ public final class RoomShardVerticle extends VerticleBase {
   private final Function<Vertx, RoomStore> storeFactory;
   private RoomStore store;
   private final RoomMetrics metrics;
-  private final long idleMillis;
-  private final int maxTail;
+  private final Settings settings;
   private final RoomNodeDirectory directory;
-  private final int moveConcurrency;
   private final Map<String, RoomHost> rooms = new HashMap<>();
   private final Map<String, Long> idleTimers = new HashMap<>();
   private final MovedRooms movedRooms = new MovedRooms();
@@ -52,17 +50,18 @@ public final class RoomShardVerticle extends VerticleBase {
   private MessageConsumer<Buffer> consumer;
   private MessageConsumer<String> resets;
 
+  /** idleMillis: how long an empty room stays loaded; maxTail: see YjsDocument; moveConcurrency: rooms handed over at once. */
+  public record Settings(long idleMillis, int maxTail, int moveConcurrency) {
+  }
+
   public RoomShardVerticle(String nodeId, int shard, Function<Vertx, RoomStore> storeFactory,
-                           RoomMetrics metrics, long idleMillis, int maxTail, RoomNodeDirectory directory,
-                           int moveConcurrency) {
-    this.maxTail = maxTail;
+                           RoomMetrics metrics, RoomNodeDirectory directory, Settings settings) {
+    this.settings = settings;
     this.directory = directory;
-    this.moveConcurrency = moveConcurrency;
     this.storeFactory = storeFactory;
     this.nodeId = nodeId;
     this.shard = shard;
     this.metrics = metrics;
-    this.idleMillis = idleMillis;
   }
 
   @Override
@@ -116,6 +115,7 @@ public final class RoomShardVerticle extends VerticleBase {
         }
       }
       case RELEASED -> released(env);
+      case PING -> msg.reply(null);
       case LEAVE -> {
         RoomHost host = rooms.get(env.roomKey());
         if (host != null) {
@@ -172,7 +172,7 @@ public final class RoomShardVerticle extends VerticleBase {
         metrics.movesIn.increment();
       }
       RoomHost[] self = new RoomHost[1];
-      self[0] = new RoomHost(key, address, vertx, store, metrics, maxTail, () -> unload(key, self[0]));
+      self[0] = new RoomHost(key, address, vertx, store, metrics, settings.maxTail(), () -> unload(key, self[0]));
       return self[0];
     });
   }
@@ -215,7 +215,7 @@ public final class RoomShardVerticle extends VerticleBase {
 
   /** Hands rooms over at most moveConcurrency at a time, so a join or leave never stalls the shard. */
   private void handOverNext() {
-    while (handingOver < moveConcurrency && !toHandOver.isEmpty()) {
+    while (handingOver < settings.moveConcurrency() && !toHandOver.isEmpty()) {
       Iterator<String> first = toHandOver.iterator();
       String key = first.next();
       first.remove();
@@ -256,7 +256,7 @@ public final class RoomShardVerticle extends VerticleBase {
     if (idleTimers.containsKey(roomKey)) {
       return;
     }
-    idleTimers.put(roomKey, vertx.setTimer(idleMillis, id -> {
+    idleTimers.put(roomKey, vertx.setTimer(settings.idleMillis(), id -> {
       idleTimers.remove(roomKey);
       RoomHost host = rooms.get(roomKey);
       if (host != null && host.isEmpty()) {
