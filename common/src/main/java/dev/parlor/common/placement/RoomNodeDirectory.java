@@ -143,10 +143,10 @@ public final class RoomNodeDirectory {
 
   /**
    * A room node new to this view (unless the view was empty) joins it once each of its shards
-   * answers a ping through the cluster: its handlers are then reachable from here (a node whose registrations had not spread
-   * yet was answered "no handlers" for seconds) and this process's event-bus connection to it is
-   * open, so the first rooms moved to it do not wait for either. After {@link #PING_GIVE_UP_MILLIS}
-   * it joins the view all the same.
+   * answers a ping through the cluster: its handlers are then reachable from here (a node whose
+   * registrations had not spread yet was answered "no handlers" for seconds) and this process's
+   * event-bus connection to it is open, so the first rooms moved to it wait for neither. After
+   * {@link #PING_GIVE_UP_MILLIS} it joins the view all the same.
    */
   private void ping(String id, int shards) {
     if (!pinging.add(id)) {
@@ -159,7 +159,8 @@ public final class RoomNodeDirectory {
     }
     Future.join(answers).onComplete(ar -> {
       if (ar.failed()) {
-        log.atWarn().addKeyValue("roomNode", id).log("room node did not answer through the cluster in time; routing to it all the same");
+        log.atWarn().addKeyValue("roomNode", id)
+            .log("room node did not answer through the cluster in time; routing to it all the same");
       }
       pinging.remove(id);
       answered.add(id);

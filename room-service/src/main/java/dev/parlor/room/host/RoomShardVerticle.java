@@ -161,6 +161,10 @@ public final class RoomShardVerticle extends VerticleBase {
 
   /** The room's host here, created (and its loading begun) if there is none; movedIn: it comes from another node. */
   private RoomHost host(String roomKey, boolean movedIn) {
+    RoomHost failed = rooms.get(roomKey);
+    if (failed != null && failed.failed()) {
+      unload(roomKey, failed); // e.g. loaded on RELEASED and failed: a join tries afresh
+    }
     movedRooms.forget(roomKey);
     Long timer = idleTimers.remove(roomKey);
     if (timer != null) {
