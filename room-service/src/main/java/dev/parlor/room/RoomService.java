@@ -53,7 +53,7 @@ public final class RoomService {
     // just while the new owners load the rooms, and frames still on their way get their MOVED.
     long linger = config.longValue("PARLOR_LEAVE_LINGER_MS", 1000, 0, 60_000);
     node.onStop(() -> directory.withdraw().compose(v -> whenNoRooms(node.vertx(), metrics, handover))
-        .compose(v -> linger == 0 ? Future.succeededFuture() : sleep(node.vertx(), linger)));
+        .compose(v -> linger == 0 ? Future.succeededFuture() : node.vertx().timer(linger)));
     long warmUpMillis = config.longValue("PARLOR_WARMUP_MS", 3000, 0, 60_000);
     return Future.all(deployed)
         .compose(v -> directory.start(config.longValue("PARLOR_DIRECTORY_REFRESH_MS", 1000, 50, 60_000)))
@@ -84,12 +84,6 @@ public final class RoomService {
           .addKeyValue("tookMs", (System.nanoTime() - start) / 1_000_000).log("warmed up");
       return Future.succeededFuture();
     });
-  }
-
-  private static Future<Void> sleep(Vertx vertx, long millis) {
-    Promise<Void> done = Promise.promise();
-    vertx.setTimer(millis, id -> done.complete());
-    return done.future();
   }
 
   private static Future<Void> whenNoRooms(Vertx vertx, RoomMetrics metrics, long maxMillis) {

@@ -68,10 +68,10 @@ public final class ClusterBootstrap {
     hz.setProperty("hazelcast.max.no.heartbeat.seconds",
         String.valueOf(config.integer("PARLOR_CLUSTER_HEARTBEAT_TIMEOUT_SECONDS", 4)));
     hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-    // Parlor keeps little in Hazelcast (event-bus registrations, the room-node directory): 271
-    // partitions (its default) only make every join and leave migrate more, on every member, just
-    // when rooms move. Must be the same on every member of a cluster.
-    hz.setProperty("hazelcast.partition.count", String.valueOf(config.integer("PARLOR_CLUSTER_PARTITIONS", 23)));
+    // Parlor keeps little in Hazelcast (event-bus registrations, the room-node directory): fewer
+    // partitions make every join and leave migrate less, on every member, just when rooms move.
+    // Must be the same on every member of a cluster; Hazelcast's default until that is proven.
+    hz.setProperty("hazelcast.partition.count", String.valueOf(config.integer("PARLOR_CLUSTER_PARTITIONS", 271)));
     String host = config.string("PARLOR_CLUSTER_HOST", "127.0.0.1");
     NetworkConfig net = hz.getNetworkConfig();
     net.setPort(config.port("PARLOR_CLUSTER_PORT", 5701)).setPortAutoIncrement(true);

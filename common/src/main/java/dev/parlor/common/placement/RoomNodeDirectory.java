@@ -4,7 +4,6 @@ import dev.parlor.common.bus.Addresses;
 import dev.parlor.common.bus.RoomEnvelope;
 import dev.parlor.common.cluster.ClusterNode;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -172,14 +171,8 @@ public final class RoomNodeDirectory {
     long left = Math.max(1, giveUpAt - System.currentTimeMillis());
     return node.vertx().eventBus().request(address, RoomEnvelope.ping(), new DeliveryOptions().setSendTimeout(left))
         .<Void>mapEmpty()
-        .recover(err -> {
-          if (System.currentTimeMillis() >= giveUpAt) {
-            return Future.failedFuture(err);
-          }
-          Promise<Void> again = Promise.promise();
-          node.vertx().setTimer(PING_RETRY_MILLIS, id -> answer(address, giveUpAt).onComplete(again));
-          return again.future();
-        });
+        .recover(err -> System.currentTimeMillis() >= giveUpAt ? Future.failedFuture(err)
+            : node.vertx().timer(PING_RETRY_MILLIS).compose(v -> answer(address, giveUpAt)));
   }
 
   /** Whether the process is still in the cluster (a withdrawn room node is, until it exits). */
