@@ -1,0 +1,55 @@
+package dev.parlor.common.placement;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parlor.common.bus.Addresses;
+import dev.parlor.common.cluster.ClusterNode;
+import dev.parlor.common.testing.TestCluster;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Three clustered Vert.x instances: a process watching the directory, and two room nodes. */
+class RoomNodeDirectoryTest {
+  private static void eventually(String what, java.util.function.BooleanSupplier check) throws Exception {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!check.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError(what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** A room node's shard: answers every message (a PING), as RoomShardVerticle does. */
+  private static void listen(ClusterNode node) throws Exception {
+    TestCluster.await(node.vertx().eventBus().consumer(Addresses.roomShard(node.nodeId(), 0), msg -> msg.reply(null))
+        .completion());
+  }
+
+  @Test
+  void aNewRoomNodeIsRoutedToOnlyOnceItsShardsAnswer() throws Exception {
+    try (TestCluster cluster = new TestCluster()) {
+      ClusterNode watcher = cluster.start();
+      ClusterNode first = cluster.start();
+      ClusterNode second = cluster.start();
+      RoomNodeDirectory view = new RoomNodeDirectory(watcher);
+      TestCluster.await(view.start(50));
+      listen(first);
+      RoomNodeDirectory firstDirectory = new RoomNodeDirectory(first);
+      TestCluster.await(firstDirectory.start(50));
+      TestCluster.await(firstDirectory.announce(1));
+      eventually("an empty view admits the first room node at once",
+          () -> view.roomNodes().equals(List.of(first.nodeId())));
+
+      RoomNodeDirectory secondDirectory = new RoomNodeDirectory(second);
+      TestCluster.await(secondDirectory.start(50));
+      TestCluster.await(secondDirectory.announce(1)); // announced, but nothing listens on its shard yet
+      Thread.sleep(1000);
+      assertEquals(List.of(first.nodeId()), view.roomNodes(), "no room is routed to a node that does not answer");
+      listen(second);
+      eventually("the node joins the view once its shard answers", () -> view.roomNodes().size() == 2);
+      assertTrue(view.roomNodes().contains(second.nodeId()));
+    }
+  }
+}
