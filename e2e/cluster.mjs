@@ -86,8 +86,11 @@ export async function waitReady (p, port) {
     if (p.spawnError) throw new Error(`could not start ${p.name}: ${p.spawnError.message}`)
     if (exited(p)) throw new Error(`${p.name} exited before it was ready (code ${p.child.exitCode}). Output:\n${p.out}`)
     if (Date.now() - t0 > READY_TIMEOUT_MS) {
+      // A JVM prints its threads' stacks on SIGQUIT and carries on: what a stalled start waits for.
+      p.child.kill('SIGQUIT')
+      await sleep(1000)
       throw new Error(`${p.name} was not ready within ${READY_TIMEOUT_MS} ms ` +
-        `(:${port}/health/ready never answered 200). Output:\n${p.out}`)
+        `(:${port}/health/ready never answered 200; a thread dump follows its output). Output:\n${p.out}`)
     }
     await sleep(250)
   }
