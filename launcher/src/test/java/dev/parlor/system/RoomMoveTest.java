@@ -10,6 +10,7 @@ import dev.parlor.common.placement.RoomPlacement;
 import dev.parlor.yjs.StateVectors;
 import dev.parlor.yjs.TextUpdates;
 import dev.parlor.yjs.YUpdates;
+import dev.parlor.yjs.protocol.AwarenessUpdate;
 import dev.parlor.yjs.protocol.YMessage;
 import dev.parlor.yjs.protocol.YMessage.Kind;
 import io.vertx.core.Vertx;
@@ -35,7 +36,14 @@ class RoomMoveTest {
       c.send(YMessage.syncStep1(YUpdates.emptyStateVector()));
       c.await(Kind.SYNC_STEP2, 5000);
     }
+    // a's cursor: a stock client announces it once, then renews it every 15 s (not within this test)
+    a.send(YMessage.awareness(new AwarenessUpdate(List.of(cursorOf(room))).encode()));
+    b.await(Kind.AWARENESS, 5000);
     return new Pair(room, a, b, new ArrayList<>());
+  }
+
+  private static AwarenessUpdate.Entry cursorOf(String room) {
+    return new AwarenessUpdate.Entry(4242, 1, "{\"user\":\"" + room + "\"}");
   }
 
   /**
@@ -65,6 +73,10 @@ class RoomMoveTest {
     assertFalse(p.b().closeCode.isDone(), "client b of " + p.room() + " stayed connected");
     RoomClient late = RoomClient.connect(clients, parlor.port, "/parties/yjs/" + p.room());
     late.await(Kind.SYNC_STEP1, 5000);
+    // The room's owner has a's cursor although a announced it to an earlier owner.
+    assertEquals(List.of(cursorOf(p.room())),
+        AwarenessUpdate.decode(late.await(Kind.AWARENESS, 5000).payload()).entries(),
+        "the awareness states of " + p.room() + " moved with it");
     late.send(YMessage.syncStep1(YUpdates.emptyStateVector()));
     byte[] state = late.await(Kind.SYNC_STEP2, 5000).payload();
     assertArrayEquals(YUpdates.stateVector(YUpdates.merge(p.sent())), YUpdates.stateVector(state),

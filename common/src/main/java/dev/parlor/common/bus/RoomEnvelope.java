@@ -45,7 +45,11 @@ public record RoomEnvelope(Op op, long connId, long sentAtMicros, String roomKey
      * with {@link #KNOWN_STATE} too, the payload is the state vector of all the node had sent it.
      */
     MOVED,
-    /** room to room: the sender released the room's lease; a claim waiting for it may retry now. */
+    /**
+     * room to room: the sender released the room's lease; a claim waiting for it may retry now.
+     * With {@link #HAND_OVER}, the payload is what the sender hands the room's next owner
+     * ({@link #released}); without it, the payload is the document or empty.
+     */
     RELEASED,
     /** any process to a room shard: answered at once (is the shard reachable from here?). */
     PING
@@ -63,6 +67,16 @@ public record RoomEnvelope(Op op, long connId, long sentAtMicros, String roomKey
 
   /** MOVED flag: the room left the sender; nothing more for this connection comes from it. */
   public static final int LAST = 0x400;
+
+  /**
+   * RELEASED flag: the payload is a hand-over: int document length, the document (empty when the
+   * sender cannot vouch for it), then the room's awareness table (empty when it has none).
+   */
+  public static final int HAND_OVER = 0x800;
+
+  /** What a room's previous owner hands over with RELEASED; either part may be empty. */
+  public record HandOver(Buffer document, Buffer awareness) {
+  }
 
   /** The {@link Access} ordinal in a JOIN's number. */
   public static final int ACCESS_MASK = 0xFF;
@@ -92,6 +106,30 @@ public record RoomEnvelope(Op op, long connId, long sentAtMicros, String roomKey
   /** A frame from a byte array, copied once (a room's whole document can be megabytes). */
   public static Buffer frameOfBytes(Op op, long connId, String roomKey, byte[] payload) {
     return header(op, connId, roomKey, null, 0, payload.length).appendBytes(payload);
+  }
+
+  /** A RELEASED with what the next owner takes over: the document (or null) and the awareness table. */
+  public static Buffer released(String roomKey, Buffer document, byte[] awareness) {
+    int documentLength = document == null ? 0 : document.length();
+    Buffer b = header(Op.RELEASED, 0, roomKey, null, HAND_OVER, 4 + documentLength + awareness.length)
+        .appendInt(documentLength);
+    if (document != null) {
+      b.appendBuffer(document);
+    }
+    return b.appendBytes(awareness);
+  }
+
+  /** The hand-over a RELEASED carries; throws {@link IllegalArgumentException} when it is malformed. */
+  public HandOver handOver() {
+    if ((number & HAND_OVER) == 0) {
+      return new HandOver(payload, Buffer.buffer());
+    }
+    int documentLength = payload.length() < 4 ? -1 : payload.getInt(0);
+    if (documentLength < 0 || documentLength > payload.length() - 4) {
+      throw new IllegalArgumentException("hand-over of " + payload.length() + " bytes with a document of "
+          + documentLength);
+    }
+    return new HandOver(payload.slice(4, 4 + documentLength), payload.slice(4 + documentLength, payload.length()));
   }
 
   /** The header in a buffer sized for the payload that follows. */

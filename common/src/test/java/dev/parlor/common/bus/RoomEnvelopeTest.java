@@ -22,6 +22,24 @@ class RoomEnvelopeTest {
   }
 
   @Test
+  void aHandOverCarriesTheDocumentAndTheAwarenessTable() {
+    RoomEnvelope e = RoomEnvelope.decode(RoomEnvelope.released("yjs/a", Buffer.buffer(new byte[] {1, 2, 3}), new byte[] {9, 8}));
+    assertEquals(Op.RELEASED, e.op());
+    assertArrayEquals(new byte[] {1, 2, 3}, e.handOver().document().getBytes());
+    assertArrayEquals(new byte[] {9, 8}, e.handOver().awareness().getBytes());
+    RoomEnvelope none = RoomEnvelope.decode(RoomEnvelope.released("yjs/a", null, new byte[0]));
+    assertEquals(0, none.handOver().document().length());
+    assertEquals(0, none.handOver().awareness().length());
+    // a sender without the flag: the payload is the document
+    RoomEnvelope older = RoomEnvelope.decode(RoomEnvelope.frame(Op.RELEASED, 0, "yjs/a", Buffer.buffer(new byte[] {4})));
+    assertArrayEquals(new byte[] {4}, older.handOver().document().getBytes());
+    assertEquals(0, older.handOver().awareness().length());
+    RoomEnvelope bad = RoomEnvelope.decode(RoomEnvelope.encode(Op.RELEASED, 0, "yjs/a", null, RoomEnvelope.HAND_OVER,
+        Buffer.buffer().appendInt(10).appendByte((byte) 1)));
+    assertThrows(IllegalArgumentException.class, bad::handOver);
+  }
+
+  @Test
   void refusesGarbage() {
     assertThrows(IllegalArgumentException.class, () -> RoomEnvelope.decode(Buffer.buffer(new byte[] {99})));
     assertThrows(IllegalArgumentException.class, () -> RoomEnvelope.decode(Buffer.buffer(new byte[] {1, 0, 0})));

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 final class RoomHost implements RoomOutput {
   private static final Logger log = LoggerFactory.getLogger(RoomHost.class);
+  /** How long a handed-over connection's awareness states wait for it to re-attach. */
+  static final long REATTACH_GRACE_MS = 10_000;
 
   private final String roomKey;
   private final String address;
@@ -158,11 +160,35 @@ final class RoomHost implements RoomOutput {
     return loaded.transform(ar -> ar.succeeded()
             ? store.handOver(roomKey, () -> room.document().updates())
             : store.release(roomKey).map((Buffer) null))
-        .map(document -> new HandedOver(moveAway(), document));
+        .map(document -> {
+          byte[] awareness = room == null ? new byte[0] : room.exportAwareness();
+          return new HandedOver(moveAway(), document, awareness);
+        });
   }
 
-  /** A finished hand-over: the connections' gateways, and the document for the next owner or null. */
-  record HandedOver(Map<Long, String> gateways, Buffer document) {
+  /**
+   * A finished hand-over: the connections' gateways, the document for the next owner or null, and
+   * the room's awareness table.
+   */
+  record HandedOver(Map<Long, String> gateways, Buffer document, byte[] awareness) {
+  }
+
+  /**
+   * Takes in the awareness states the room's previous owner handed over. The states of connections
+   * that have not re-attached after {@link #REATTACH_GRACE_MS} (they closed during the move) are
+   * then removed, and the others told.
+   */
+  void restoreAwareness(byte[] table) {
+    whenLoaded(() -> {
+      if (room != null && !leaving) {
+        room.restoreAwareness(table);
+        vertx.setTimer(REATTACH_GRACE_MS, id -> whenLoaded(() -> {
+          if (room != null && !leaving) {
+            room.dropAwarenessOfAbsent();
+          }
+        }));
+      }
+    });
   }
 
   /**

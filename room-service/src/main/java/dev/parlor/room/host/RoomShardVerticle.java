@@ -4,6 +4,7 @@ import dev.parlor.common.bus.Addresses;
 import dev.parlor.common.bus.CloseCodes;
 import dev.parlor.common.bus.RoomEnvelope;
 import dev.parlor.common.bus.RoomEnvelope.Access;
+import dev.parlor.common.bus.RoomEnvelope.HandOver;
 import dev.parlor.common.bus.RoomEnvelope.Op;
 import dev.parlor.common.placement.RoomNodeDirectory;
 import dev.parlor.room.store.RoomStore;
@@ -187,11 +188,22 @@ public final class RoomShardVerticle extends VerticleBase {
    * once the old owner has told them); unloaded again if none comes.
    */
   private void released(RoomEnvelope env) {
-    store.released(env.roomKey(), env.payload());
-    if (env.payload().length() > 0 && !rooms.containsKey(env.roomKey())
-        && nodeId.equals(directory.ownerOf(env.roomKey()))) {
-      host(env.roomKey(), true);
+    HandOver handOver;
+    try {
+      handOver = env.handOver();
+    } catch (IllegalArgumentException e) {
+      metrics.rejected.increment();
+      log.atWarn().addKeyValue("room", env.roomKey()).log("ignored a malformed hand-over: {}", e.getMessage());
+      handOver = new HandOver(Buffer.buffer(), Buffer.buffer()); // the lease was released all the same
+    }
+    store.released(env.roomKey(), handOver.document());
+    RoomHost host = rooms.get(env.roomKey());
+    if (host == null && handOver.document().length() > 0 && nodeId.equals(directory.ownerOf(env.roomKey()))) {
+      host = host(env.roomKey(), true);
       scheduleIdleCheck(env.roomKey());
+    }
+    if (host != null && !host.leaving() && handOver.awareness().length() > 0) {
+      host.restoreAwareness(handOver.awareness().getBytes());
     }
   }
 
@@ -237,8 +249,9 @@ public final class RoomShardVerticle extends VerticleBase {
             System.currentTimeMillis());
         String next = directory.addressFor(key);
         if (next != null) {
-          Buffer document = ar.succeeded() ? ar.result().document() : null;
-          vertx.eventBus().send(next, RoomEnvelope.frame(Op.RELEASED, 0, key, document));
+          vertx.eventBus().send(next, ar.succeeded()
+              ? RoomEnvelope.released(key, ar.result().document(), ar.result().awareness())
+              : RoomEnvelope.released(key, null, new byte[0]));
         }
         log.atInfo().addKeyValue("room", key).addKeyValue("to", directory.ownerOf(key))
             .addKeyValue("document", ar.succeeded() && ar.result().document() != null)

@@ -1,7 +1,11 @@
 package dev.parlor.room.yjs;
 
+import dev.parlor.yjs.Lib0Reader;
+import dev.parlor.yjs.Lib0Writer;
+import dev.parlor.yjs.YjsFormatException;
 import dev.parlor.yjs.protocol.AwarenessUpdate;
 import dev.parlor.yjs.protocol.AwarenessUpdate.Entry;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -70,5 +74,45 @@ public final class AwarenessTable {
 
   public int size() {
     return states.size();
+  }
+
+  /** The connections that announced a state still held here. */
+  public Set<Long> connections() {
+    return Set.copyOf(clientsByConn.keySet());
+  }
+
+  /**
+   * The whole table, each state with the connection that announced it, for the room's next owner:
+   * count, then per connection its id (8 bytes) and an awareness update.
+   */
+  public byte[] export() {
+    Map<Long, List<Entry>> byConn = new HashMap<>();
+    states.forEach((client, s) -> byConn.computeIfAbsent(s.connId(), k -> new ArrayList<>())
+        .add(new Entry(client, s.clock(), s.json())));
+    Lib0Writer w = new Lib0Writer(64 + states.size() * 48);
+    w.writeVarUint(byConn.size());
+    byConn.forEach((connId, entries) -> w.writeBytes(ByteBuffer.allocate(8).putLong(connId).array()).writeVarUint8Array(new AwarenessUpdate(entries).encode()));
+    return w.toByteArray();
+  }
+
+  /**
+   * Takes in a table another owner exported, as if each connection had sent its states here (newer
+   * clocks win as ever). Throws {@link YjsFormatException} before changing anything when it does
+   * not decode.
+   */
+  public void restore(byte[] exported) {
+    Lib0Reader r = new Lib0Reader(exported);
+    int n = r.readVarUintAsInt();
+    if (n > r.remaining()) {
+      throw new YjsFormatException("awareness table count " + n + " exceeds the data", 0);
+    }
+    Map<Long, AwarenessUpdate> byConn = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      byConn.put(ByteBuffer.wrap(r.readBytes(8)).getLong(), AwarenessUpdate.decode(r.readVarUint8Array()));
+    }
+    if (r.hasRemaining()) {
+      throw new YjsFormatException("trailing bytes after awareness table", r.pos());
+    }
+    byConn.forEach(this::apply);
   }
 }

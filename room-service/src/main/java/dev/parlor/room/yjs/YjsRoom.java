@@ -88,6 +88,40 @@ public final class YjsRoom {
     }
   }
 
+  /** The awareness states and who announced each, for the room's next owner ({@link AwarenessTable#export}). */
+  public byte[] exportAwareness() {
+    return awareness.export();
+  }
+
+  /**
+   * Takes in the awareness states the room's previous owner handed over, so that clients joining
+   * now see the others at once instead of after their next renewal. A table that does not decode
+   * is logged and ignored.
+   */
+  public void restoreAwareness(byte[] exported) {
+    try {
+      awareness.restore(exported);
+    } catch (YjsFormatException e) {
+      log.atWarn().addKeyValue("room", roomKey).log("ignored a malformed handed-over awareness table: {}",
+          e.getMessage());
+    }
+  }
+
+  /**
+   * Removes the states of connections that are not here (handed over, but never re-attached: they
+   * closed during the move) and tells the others, as a closing connection's would be.
+   */
+  public void dropAwarenessOfAbsent() {
+    for (long connId : awareness.connections()) {
+      if (!connections.containsKey(connId)) {
+        List<Entry> removed = awareness.removeConnection(connId);
+        if (!removed.isEmpty()) {
+          out.broadcast(0, YMessage.awareness(new AwarenessUpdate(removed).encode()));
+        }
+      }
+    }
+  }
+
   /**
    * Whether the connection was sent a step 2: if so, its client holds everything in the document
    * (what the room's next owner may take it to hold).

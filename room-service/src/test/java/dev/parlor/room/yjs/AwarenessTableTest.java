@@ -1,8 +1,10 @@
 package dev.parlor.room.yjs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parlor.yjs.YjsFormatException;
 import dev.parlor.yjs.protocol.AwarenessUpdate;
 import dev.parlor.yjs.protocol.AwarenessUpdate.Entry;
 import java.util.List;
@@ -39,5 +41,30 @@ class AwarenessTableTest {
     assertEquals(List.of(new Entry(10, 2, "null")), removed);
     assertEquals(20, t.present().entries().get(0).clientId());
     assertTrue(t.removeConnection(1).isEmpty());
+  }
+
+  @Test
+  void anExportedTableKeepsWhichConnectionAnnouncedEachState() {
+    AwarenessTable t = new AwarenessTable();
+    t.apply(-7L, u(10, 1, "{\"a\":1}")); // connection ids are random 64-bit numbers
+    t.apply(2, u(20, 4, "{}"));
+    t.apply(2, u(21, 2, "null"));
+    AwarenessTable copy = new AwarenessTable();
+    copy.apply(2, u(20, 9, "{\"newer\":1}")); // newer clocks win over the handed-over ones
+    copy.restore(t.export());
+    assertEquals(java.util.Set.of(-7L, 2L), copy.connections());
+    assertEquals(List.of(new Entry(10, 2, "null")), copy.removeConnection(-7L));
+    assertEquals(List.of(new Entry(20, 10, "null")), copy.removeConnection(2));
+  }
+
+  @Test
+  void aMalformedTableChangesNothing() {
+    AwarenessTable t = new AwarenessTable();
+    t.apply(1, u(10, 1, "{}"));
+    byte[] exported = t.export();
+    AwarenessTable copy = new AwarenessTable();
+    assertThrows(YjsFormatException.class, () -> copy.restore(java.util.Arrays.copyOf(exported, exported.length - 1)));
+    assertThrows(YjsFormatException.class, () -> copy.restore(java.util.Arrays.copyOf(exported, exported.length + 1)));
+    assertEquals(0, copy.size());
   }
 }

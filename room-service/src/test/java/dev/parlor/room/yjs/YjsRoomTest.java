@@ -189,6 +189,37 @@ class YjsRoomTest {
   }
 
   @Test
+  void handedOverAwarenessIsSentToJoinersAndDroppedForConnectionsThatNeverCame() {
+    YjsRoom old = new YjsRoom("yjs/doc-1", new YjsDocument(List.of(), 4), store, new RecordingOutput());
+    old.join(1, Access.WRITE, false, null);
+    old.join(2, Access.WRITE, false, null);
+    old.message(1, YMessage.awareness(new AwarenessUpdate(List.of(new AwarenessUpdate.Entry(11, 3, "{\"u\":1}"))).encode()));
+    old.message(2, YMessage.awareness(new AwarenessUpdate(List.of(new AwarenessUpdate.Entry(22, 5, "{\"u\":2}"))).encode()));
+
+    room.restoreAwareness(old.exportAwareness());
+    room.join(1, Access.WRITE, true, null); // connection 1 re-attached; 2 closed during the move
+    room.join(3, Access.WRITE, false, null);
+    AwarenessUpdate present = AwarenessUpdate.decode(YMessage.decode(out.of("send").get(out.of("send").size() - 1).frame()).payload());
+    assertEquals(List.of(11L, 22L), present.entries().stream().map(AwarenessUpdate.Entry::clientId).sorted().toList());
+    out.sent.clear();
+    room.dropAwarenessOfAbsent();
+    assertEquals(1, out.of("broadcast").size());
+    AwarenessUpdate removal = AwarenessUpdate.decode(YMessage.decode(out.of("broadcast").get(0).frame()).payload());
+    assertEquals(List.of(new AwarenessUpdate.Entry(22, 6, "null")), removal.entries());
+    out.sent.clear();
+    room.leave(1); // the re-attached connection's state is still its own
+    removal = AwarenessUpdate.decode(YMessage.decode(out.of("broadcast").get(0).frame()).payload());
+    assertEquals(List.of(new AwarenessUpdate.Entry(11, 4, "null")), removal.entries());
+  }
+
+  @Test
+  void aMalformedHandedOverAwarenessTableIsIgnored() {
+    room.restoreAwareness(new byte[] {5, 1, 2});
+    room.join(1, Access.WRITE, false, null);
+    assertEquals(1, out.of("send").size(), "only the step 1: no awareness states");
+  }
+
+  @Test
   void aResentUpdateIsNeitherStoredNorRelayedAgain() {
     room.join(1, Access.WRITE, false, null);
     room.join(2, Access.WRITE, false, null);
