@@ -28,8 +28,14 @@ public final class Addresses {
   /** Cluster-wide map: room node id to its {@code {"shards": n}} announcement. */
   public static final String ROOM_NODES_MAP = "parlor.room-nodes";
 
-  /** Published by a room node after it announced or withdrew itself in {@link #ROOM_NODES_MAP}. */
+  /**
+   * Published by a room node after it announced or withdrew itself in {@link #ROOM_NODES_MAP} (body:
+   * its node id), and as it begins to withdraw (body: {@link #WITHDRAWING} and its node id).
+   */
   public static final String ROOM_NODES_CHANGED = "parlor.room-nodes.changed";
+
+  /** Prefix of a {@link #ROOM_NODES_CHANGED} body: that node is leaving; route nothing more to it. */
+  public static final String WITHDRAWING = "withdrawing:";
 
   /** persistence-service: room storage requests from rooms (load, append, compact). */
   public static final String PERSISTENCE = "parlor.persistence";

@@ -31,6 +31,8 @@ public final class RoomNodeDirectory {
   private volatile Set<String> members = Set.of();
   private final Set<String> answered = ConcurrentHashMap.newKeySet();
   private final Set<String> pinging = ConcurrentHashMap.newKeySet();
+  /** Nodes that said they are leaving: out of the view even while the map still lists them. */
+  private final Set<String> withdrawing = ConcurrentHashMap.newKeySet();
   private static final long PING_GIVE_UP_MILLIS = 5_000;
   private static final long PING_RETRY_MILLIS = 100;
   private AsyncMap<String, String> announcements;
@@ -60,7 +62,13 @@ public final class RoomNodeDirectory {
           timer = node.vertx().setPeriodic(refreshMillis, id -> refresh());
           // A node that announces or withdraws tells everyone at once, so gateways and the rooms'
           // old owners see a change together rather than up to a refresh period apart.
-          node.vertx().eventBus().consumer(Addresses.ROOM_NODES_CHANGED, msg -> refresh());
+          node.vertx().eventBus().<String>consumer(Addresses.ROOM_NODES_CHANGED, msg -> {
+            String body = msg.body();
+            if (body != null && body.startsWith(Addresses.WITHDRAWING)) {
+              exclude(body.substring(Addresses.WITHDRAWING.length()));
+            }
+            refresh();
+          });
           node.onStop(() -> {
             stop();
             return Future.succeededFuture();
@@ -81,9 +89,28 @@ public final class RoomNodeDirectory {
         .compose(v -> changed());
   }
 
-  /** Withdraws this process's announcement (a graceful leave). */
+  /**
+   * Withdraws this process's announcement (a graceful leave). Every process drops the node from its
+   * view as the message saying so arrives, without reading the map first: on a busy member that
+   * read can take longer than the node's hand-overs, whose clients would then be routed back to it.
+   */
   public Future<Void> withdraw() {
+    node.vertx().eventBus().publish(Addresses.ROOM_NODES_CHANGED, Addresses.WITHDRAWING + node.nodeId());
+    exclude(node.nodeId());
     return announcements.remove(node.nodeId()).compose(v -> changed());
+  }
+
+  /** Takes a leaving node out of the view now, and keeps it out until it has left the cluster. */
+  private void exclude(String id) {
+    withdrawing.add(id);
+    Map<String, Integer> view = shardsByNode;
+    if (view.containsKey(id)) {
+      Map<String, Integer> next = new TreeMap<>(view);
+      next.remove(id);
+      shardsByNode = Map.copyOf(next);
+      log.atInfo().addKeyValue("roomNodes", next.keySet()).addKeyValue("leaving", id).log("room nodes changed");
+      listeners.forEach(Runnable::run);
+    }
   }
 
   /**
@@ -110,8 +137,9 @@ public final class RoomNodeDirectory {
       Map<String, Integer> next = new TreeMap<>();
       // With no room node in view there is nothing to move and nowhere else to route: admit at once.
       boolean admitAll = shardsByNode.isEmpty();
+      withdrawing.removeIf(id -> !live.contains(id));
       entries.forEach((id, json) -> {
-        if (live.contains(id)) {
+        if (live.contains(id) && !withdrawing.contains(id)) {
           int shards = new JsonObject(json).getInteger("shards", 1);
           if (admitAll || id.equals(node.nodeId())) {
             answered.add(id);

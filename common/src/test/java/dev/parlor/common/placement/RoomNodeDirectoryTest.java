@@ -52,4 +52,30 @@ class RoomNodeDirectoryTest {
       assertTrue(view.roomNodes().contains(second.nodeId()));
     }
   }
+
+  @Test
+  void aLeavingRoomNodeIsDroppedAsItSaysSoAndStaysOutWhileTheMapStillListsIt() throws Exception {
+    try (TestCluster cluster = new TestCluster()) {
+      ClusterNode watcher = cluster.start();
+      ClusterNode first = cluster.start();
+      ClusterNode second = cluster.start();
+      RoomNodeDirectory view = new RoomNodeDirectory(watcher);
+      TestCluster.await(view.start(50));
+      for (ClusterNode n : List.of(first, second)) {
+        listen(n);
+        RoomNodeDirectory d = new RoomNodeDirectory(n);
+        TestCluster.await(d.start(50));
+        TestCluster.await(d.announce(1));
+      }
+      eventually("both room nodes in view", () -> view.roomNodes().size() == 2);
+      java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+      view.onChange(changes::incrementAndGet);
+      // What withdraw() publishes first; this test leaves the node's announcement in the map.
+      first.vertx().eventBus().publish(Addresses.ROOM_NODES_CHANGED, Addresses.WITHDRAWING + first.nodeId());
+      eventually("the leaving node is out of the view", () -> view.roomNodes().equals(List.of(second.nodeId())));
+      assertTrue(changes.get() >= 1, "the view's listeners ran");
+      Thread.sleep(500); // ten periodic refreshes, each reading a map that still lists the node
+      assertEquals(List.of(second.nodeId()), view.roomNodes(), "a refresh does not bring a leaving node back");
+    }
+  }
 }
