@@ -151,26 +151,20 @@ final class RoomHost implements RoomOutput {
 
   /**
    * Hands the room over: new frames are answered MOVED, the room's writes are stored and its lease
-   * released, then every connection is told MOVED and the room is dropped. Completes with the
-   * connections' gateways, for MOVED answers to frames still on their way, and the document to send
-   * the next owner (so that it need not read it back from storage) when the store vouches for it.
+   * released. Completes with the document to send the next owner (so that it need not read it back
+   * from storage) when the store vouches for it, and the room's awareness table; the caller then
+   * tells the next owner, and only then the connections ({@link #moveAway}).
    */
   Future<HandedOver> handOver(RoomStore store) {
     leaving = true;
     return loaded.transform(ar -> ar.succeeded()
             ? store.handOver(roomKey, () -> room.document().updates())
             : store.release(roomKey).map((Buffer) null))
-        .map(document -> {
-          byte[] awareness = room == null ? new byte[0] : room.exportAwareness();
-          return new HandedOver(moveAway(), document, awareness);
-        });
+        .map(document -> new HandedOver(document, room == null ? new byte[0] : room.exportAwareness()));
   }
 
-  /**
-   * A finished hand-over: the connections' gateways, the document for the next owner or null, and
-   * the room's awareness table.
-   */
-  record HandedOver(Map<Long, String> gateways, Buffer document, byte[] awareness) {
+  /** A finished hand-over: the document for the next owner or null, and the room's awareness table. */
+  record HandedOver(Buffer document, byte[] awareness) {
   }
 
   /**

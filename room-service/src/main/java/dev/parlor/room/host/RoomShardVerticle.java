@@ -244,15 +244,17 @@ public final class RoomShardVerticle extends VerticleBase {
       host.handOver(store).onComplete(ar -> {
         handingOver--;
         metrics.movesOut.increment();
-        // Should the hand-over fail midway, the room goes all the same (its lease then expires).
-        movedRooms.remember(key, ar.succeeded() ? ar.result().gateways() : host.moveAway(),
-            System.currentTimeMillis());
+        // The next owner hears first: it is then loading the room from the document sent along by
+        // the time the gateways, told next, re-attach the sockets (a join that came first would
+        // claim the room before the document arrived, and read it back from storage).
         String next = directory.addressFor(key);
         if (next != null) {
           vertx.eventBus().send(next, ar.succeeded()
               ? RoomEnvelope.released(key, ar.result().document(), ar.result().awareness())
               : RoomEnvelope.released(key, null, new byte[0]));
         }
+        // Should the hand-over fail midway, the room goes all the same (its lease then expires).
+        movedRooms.remember(key, host.moveAway(), System.currentTimeMillis());
         log.atInfo().addKeyValue("room", key).addKeyValue("to", directory.ownerOf(key))
             .addKeyValue("document", ar.succeeded() && ar.result().document() != null)
             .addKeyValue("tookMs", (System.nanoTime() - start) / 1_000_000).log("room handed over");
