@@ -27,24 +27,32 @@ class RoomNodeDirectoryTest {
         .completion());
   }
 
+  /** The directory of a process that only watches (the cluster's first node), started. */
+  private static RoomNodeDirectory watch(TestCluster cluster) throws Exception {
+    RoomNodeDirectory view = new RoomNodeDirectory(cluster.start());
+    TestCluster.await(view.start(50));
+    return view;
+  }
+
+  /** A room node's directory, started, with the node announced (one shard). */
+  private static void announce(ClusterNode node) throws Exception {
+    RoomNodeDirectory directory = new RoomNodeDirectory(node);
+    TestCluster.await(directory.start(50));
+    TestCluster.await(directory.announce(1));
+  }
+
   @Test
   void aNewRoomNodeIsRoutedToOnlyOnceItsShardsAnswer() throws Exception {
     try (TestCluster cluster = new TestCluster()) {
-      ClusterNode watcher = cluster.start();
+      RoomNodeDirectory view = watch(cluster);
       ClusterNode first = cluster.start();
       ClusterNode second = cluster.start();
-      RoomNodeDirectory view = new RoomNodeDirectory(watcher);
-      TestCluster.await(view.start(50));
       listen(first);
-      RoomNodeDirectory firstDirectory = new RoomNodeDirectory(first);
-      TestCluster.await(firstDirectory.start(50));
-      TestCluster.await(firstDirectory.announce(1));
+      announce(first);
       eventually("an empty view admits the first room node at once",
           () -> view.roomNodes().equals(List.of(first.nodeId())));
 
-      RoomNodeDirectory secondDirectory = new RoomNodeDirectory(second);
-      TestCluster.await(secondDirectory.start(50));
-      TestCluster.await(secondDirectory.announce(1)); // announced, but nothing listens on its shard yet
+      announce(second); // announced, but nothing listens on its shard yet
       Thread.sleep(1000);
       assertEquals(List.of(first.nodeId()), view.roomNodes(), "no room is routed to a node that does not answer");
       listen(second);
@@ -56,16 +64,12 @@ class RoomNodeDirectoryTest {
   @Test
   void aLeavingRoomNodeIsDroppedAsItSaysSoAndStaysOutWhileTheMapStillListsIt() throws Exception {
     try (TestCluster cluster = new TestCluster()) {
-      ClusterNode watcher = cluster.start();
+      RoomNodeDirectory view = watch(cluster);
       ClusterNode first = cluster.start();
       ClusterNode second = cluster.start();
-      RoomNodeDirectory view = new RoomNodeDirectory(watcher);
-      TestCluster.await(view.start(50));
       for (ClusterNode n : List.of(first, second)) {
         listen(n);
-        RoomNodeDirectory d = new RoomNodeDirectory(n);
-        TestCluster.await(d.start(50));
-        TestCluster.await(d.announce(1));
+        announce(n);
       }
       eventually("both room nodes in view", () -> view.roomNodes().size() == 2);
       java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
