@@ -86,10 +86,11 @@ function treeCpu (root) {
 }
 
 /** Busy jiffies of the whole machine (all cores), in seconds. */
-function machineBusySec () {
+/** CPU seconds the machine's processes used, and those the hypervisor took from its cores (steal). */
+function machineCpuSec () {
   const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
   // user nice system idle iowait irq softirq steal
-  return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / CLK_TCK
+  return { busy: (f[0] + f[1] + f[2] + f[5] + f[6]) / CLK_TCK, steal: f[7] / CLK_TCK }
 }
 
 // ------------------------------------------------------------ latency bookkeeping
@@ -298,7 +299,7 @@ async function main () {
   phase = 'warmup'
   let cpu0 = null
   let gen0 = null
-  let busy0 = 0
+  let machine0 = null
   let each0 = []
   const ticker = setInterval(() => {
     const now = performance.now()
@@ -308,7 +309,7 @@ async function main () {
       cpu0 = SERVER_PID ? treeCpu(SERVER_PID) : null
       each0 = CPU_PIDS.map(([, pid]) => treeCpu(pid).sec)
       gen0 = process.cpuUsage()
-      busy0 = machineBusySec()
+      machine0 = machineCpuSec()
     }
     if (phase === 'measure' && now - windowStart >= DURATION) {
       phase = 'drain'
@@ -331,7 +332,7 @@ async function main () {
   const cpu1 = SERVER_PID ? treeCpu(SERVER_PID) : null
   const cpuByProcess = Object.fromEntries(CPU_PIDS.map(([name, pid], i) => [name, +(treeCpu(pid).sec - each0[i]).toFixed(2)]))
   const gen1 = process.cpuUsage(gen0)
-  const busy1 = machineBusySec()
+  const machine1 = machineCpuSec()
   const windowSec = (windowEnd - windowStart) / 1000
   const deliveredPerSec = deliveredInWindow / windowSec
 
@@ -378,7 +379,9 @@ async function main () {
     serverCpuShare: serverCpuSec === null ? null : +(serverCpuSec / windowSec).toFixed(2),
     // cores used by everything else on the machine during the window (noise)
     otherCpuCores: serverCpuSec === null ? null
-      : +Math.max(0, (busy1 - busy0 - serverCpuSec - (gen1.user + gen1.system) / 1e6) / windowSec).toFixed(2),
+      : +Math.max(0, (machine1.busy - machine0.busy - serverCpuSec - (gen1.user + gen1.system) / 1e6) / windowSec).toFixed(2),
+    // cores' worth of time the hypervisor gave to other machines during the window (noise too)
+    stolenCpuCores: +((machine1.steal - machine0.steal) / windowSec).toFixed(2),
     loadavg: os.loadavg()[0],
     // per second since sending began (warm-up included): [deliveries, mean ms, max ms]
     timelineStartEpochMs: Math.round(performance.timeOrigin + sendStart),

@@ -172,6 +172,7 @@ for (const sc of SCENARIOS) {
   row('server CPU (cores, 1 = its whole core)', 'serverCpuShare', 2)
   row('generator CPU (share of its core)', 'generatorCpuShare', 2)
   row('other processes on the machine (cores, noise)', 'otherCpuCores', 2)
+  row('time the hypervisor took from the machine (cores, noise)', 'stolenCpuCores', 2)
   for (const [i, r] of rs.entries()) {
     const notes = []
     if (r.error) notes.push(`error: ${r.error}`)
