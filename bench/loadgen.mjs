@@ -37,6 +37,19 @@ const SERVER_PID = opt('server-pid') ? Number(opt('server-pid')) : null
 // name=pid,name=pid: processes whose own CPU time over the measured window is reported one by one
 const CPU_PIDS = (opt('cpu-pids', '') || '').split(',').filter(Boolean).map(x => x.split('=')).map(([n, p]) => [n, Number(p)])
 const LABEL = opt('label', '')
+// the benchmark's own process tree (e.g. bench/run.mjs with every server and generator it runs):
+// none of it counts as noise; without it, only the server's processes and this generator are spared
+const BENCH_ROOT = opt('bench-root') ? Number(opt('bench-root')) : null
+// Interleaving: time is cut into slots of slot-ms from slot-origin (epoch ms); this generator sends
+// only in every other slot (slot-phase 0 or 1), so that two targets measured side by side take turns.
+const SLOT_MS = Number(opt('slot-ms', 0))
+const SLOT_PHASE = Number(opt('slot-phase', 0))
+const SLOT_ORIGIN = Number(opt('slot-origin', 0))
+// A second is "quiet" when, in it and in the second before, the hypervisor took at most
+// quiet-steal-ms of the machine's CPU time (steal) and processes other than the server and the
+// generator used at most quiet-other-ms (coarser: summed from per-process ticks).
+const QUIET_STEAL_MS = Number(opt('quiet-steal-ms', 50))
+const QUIET_OTHER_MS = Number(opt('quiet-other-ms', 100))
 const ROOM_PREFIX = opt('room-prefix', `bench-${process.pid}-${Date.now().toString(36)}`)
 
 {
@@ -72,25 +85,89 @@ function procTree (root) {
 }
 /** utime + stime in seconds of `root` and all its descendants, with their names. */
 function treeCpu (root) {
+  return pidsCpu(procTree(root))
+}
+
+const lastTicks = new Map() // pid -> its last reading: a process that exits keeps what it used
+/** utime + stime in seconds of the given processes, with their names. */
+function pidsCpu (pids) {
   let ticks = 0
   const names = []
-  for (const pid of procTree(root)) {
+  for (const pid of pids) {
     try {
       const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
       names.push(s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')))
       const f = s.slice(s.lastIndexOf(')') + 2).split(' ')
-      ticks += Number(f[11]) + Number(f[12]) // utime, stime (fields 14, 15)
+      lastTicks.set(pid, Number(f[11]) + Number(f[12])) // utime, stime (fields 14, 15)
     } catch {}
+    ticks += lastTicks.get(pid) || 0
   }
   return { sec: ticks / CLK_TCK, names }
 }
 
-/** Busy jiffies of the whole machine (all cores), in seconds. */
 /** CPU seconds the machine's processes used, and those the hypervisor took from its cores (steal). */
 function machineCpuSec () {
   const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
   // user nice system idle iowait irq softirq steal
   return { busy: (f[0] + f[1] + f[2] + f[5] + f[6]) / CLK_TCK, steal: f[7] / CLK_TCK }
+}
+
+// ------------------------------------------------------------ the machine's noise, per second
+/** Per second of the time line: [ms the hypervisor took (steal), ms other processes used, ms the server used]. */
+const noise = []
+
+/** The benchmark's own processes besides this generator (taken once, at the start of sending). */
+function ownPids () {
+  if (BENCH_ROOT) return procTree(BENCH_ROOT).filter(pid => pid !== process.pid)
+  return [...(SERVER_PID ? procTree(SERVER_PID) : []), ...CPU_PIDS.flatMap(([, pid]) => procTree(pid))]
+}
+
+/** CPU seconds so far: the machine's (busy, steal), the benchmark's own processes', this generator's. */
+function cpuNow (own, server = []) {
+  const gen = process.cpuUsage()
+  return { at: performance.now(), machine: machineCpuSec(), own: pidsCpu(own).sec, gen: (gen.user + gen.system) / 1e6, server: pidsCpu(server).sec }
+}
+
+/** CPU seconds other processes used between two cpuNow samples; null when the server's are unknown. */
+function otherCpuSec (own, a, b) {
+  return own.length ? Math.max(0, (b.machine.busy - a.machine.busy) - (b.own - a.own) - (b.gen - a.gen)) : null
+}
+
+/** Samples the noise every second from the start of sending. */
+function startNoiseSampler (own) {
+  const server = SERVER_PID ? procTree(SERVER_PID) : []
+  let last = cpuNow(own, server)
+  return setInterval(() => {
+    const cur = cpuNow(own, server)
+    const sec = Math.floor(((last.at + cur.at) / 2 - sendStart) / 1000)
+    const steal = (cur.machine.steal - last.machine.steal) * 1000
+    noise[sec] = [Math.round(steal), Math.round((otherCpuSec(own, last, cur) ?? 0) * 1000), Math.round((cur.server - last.server) * 1000)]
+    last = cur
+  }, 1000)
+}
+
+/** Whether this generator sends at `now` (performance time): always, unless interleaved. */
+function activeAt (now) {
+  return !SLOT_MS || Math.floor((performance.timeOrigin + now - SLOT_ORIGIN) / SLOT_MS) % 2 === SLOT_PHASE
+}
+
+/** Milliseconds of [a, b] (performance time) in this generator's slots. */
+function activeMsBetween (a, b) {
+  if (!SLOT_MS) return b - a
+  let ms = 0
+  for (let t = a; t < b;) {
+    const slotEnd = SLOT_ORIGIN - performance.timeOrigin + (Math.floor((performance.timeOrigin + t - SLOT_ORIGIN) / SLOT_MS) + 1) * SLOT_MS
+    const end = Math.min(b, slotEnd)
+    if (activeAt(t)) ms += end - t
+    t = end
+  }
+  return ms
+}
+
+/** A second (and the one before it) without noise over the thresholds. */
+function quiet (sec) {
+  const ok = (n) => n && n[0] <= QUIET_STEAL_MS && n[1] <= QUIET_OTHER_MS
+  return ok(noise[sec]) && ok(noise[sec - 1])
 }
 
 // ------------------------------------------------------------ latency bookkeeping
@@ -106,18 +183,23 @@ let duplicates = 0
 let unknown = 0
 let echoes = 0
 let latencies = new Float64Array(1 << 16)
+let latSecond = new Int32Array(1 << 16) // the second (of the time line) each latency was received in
 let nLat = 0
 const closes = {}
 const timeline = []
 let sendStart = 0
 let errors = 0
 
-function recordLatency (ms) {
+function recordLatency (ms, sec) {
   if (nLat === latencies.length) {
     const bigger = new Float64Array(latencies.length * 2)
     bigger.set(latencies)
     latencies = bigger
+    const secs = new Int32Array(latSecond.length * 2)
+    secs.set(latSecond)
+    latSecond = secs
   }
+  latSecond[nLat] = sec
   latencies[nLat++] = ms
 }
 
@@ -133,10 +215,10 @@ function deliver (receiver, client, clock, now) {
   // took its core for 100-150 ms every few seconds, which showed in every target's p99.
   if (entry.remaining === 0) m.delete(clock)
   if (phase === 'measure') deliveredInWindow++
-  if (entry.inWindow) recordLatency(now - entry.sentAt)
+  const sec = Math.floor((now - sendStart) / 1000)
+  if (entry.inWindow) recordLatency(now - entry.sentAt, sec)
   if (phase !== 'connect') {
     // per-second time line from the start of sending: deliveries, mean and max latency
-    const sec = Math.floor((now - sendStart) / 1000)
     const b = (timeline[sec] ||= { n: 0, sum: 0, max: 0 })
     const ms = now - entry.sentAt
     b.n++; b.sum += ms; if (ms > b.max) b.max = ms
@@ -295,11 +377,12 @@ async function main () {
   const interval = 1000 / RATE
   const start = performance.now()
   sendStart = start
+  const own = ownPids()
+  const noiseSampler = startNoiseSampler(own)
   for (const c of all) c.nextAt = start + Math.random() * interval
   phase = 'warmup'
   let cpu0 = null
-  let gen0 = null
-  let machine0 = null
+  let win0 = null
   let each0 = []
   const ticker = setInterval(() => {
     const now = performance.now()
@@ -308,8 +391,7 @@ async function main () {
       windowStart = now
       cpu0 = SERVER_PID ? treeCpu(SERVER_PID) : null
       each0 = CPU_PIDS.map(([, pid]) => treeCpu(pid).sec)
-      gen0 = process.cpuUsage()
-      machine0 = machineCpuSec()
+      win0 = cpuNow(own)
     }
     if (phase === 'measure' && now - windowStart >= DURATION) {
       phase = 'drain'
@@ -320,7 +402,7 @@ async function main () {
     for (const c of all) {
       // catch up at most one interval; a generator that falls behind shows in sentPerSec
       if (c.nextAt <= now) {
-        c.send(now)
+        if (activeAt(now)) c.send(now)
         c.nextAt = Math.max(c.nextAt + interval, now - interval)
       }
     }
@@ -331,10 +413,10 @@ async function main () {
   })
   const cpu1 = SERVER_PID ? treeCpu(SERVER_PID) : null
   const cpuByProcess = Object.fromEntries(CPU_PIDS.map(([name, pid], i) => [name, +(treeCpu(pid).sec - each0[i]).toFixed(2)]))
-  const gen1 = process.cpuUsage(gen0)
-  const machine1 = machineCpuSec()
+  const win1 = cpuNow(own)
   const windowSec = (windowEnd - windowStart) / 1000
-  const deliveredPerSec = deliveredInWindow / windowSec
+  const activeSec = activeMsBetween(windowStart, windowEnd) / 1000 // = windowSec unless interleaved
+  const deliveredPerSec = deliveredInWindow / activeSec
 
   // drain: wait for outstanding deliveries of window updates (bounded)
   const windowEntries = []
@@ -342,10 +424,24 @@ async function main () {
   const drainStart = performance.now()
   while (performance.now() - drainStart < DRAIN && windowEntries.some(e => e.remaining > 0)) await sleep(50)
   clearInterval(ticker)
+  clearInterval(noiseSampler)
 
   const expected = sentInWindow * (CLIENTS - 1)
   const missing = windowEntries.reduce((s, e) => s + e.remaining, 0)
-  const lat = latencies.subarray(0, nLat).sort()
+  const lat = latencies.slice(0, nLat).sort()
+  const quietLat = latencies.subarray(0, nLat).filter((ms, i) => quiet(latSecond[i])).sort()
+  const windowSeconds = []
+  for (let sec = Math.floor((windowStart - sendStart) / 1000); sec < Math.ceil((windowEnd - sendStart) / 1000); sec++) {
+    if (activeAt(sendStart + sec * 1000 + 500)) windowSeconds.push(sec)
+  }
+  const other = otherCpuSec(own, win0, win1)
+  // interleaved: what the server went on using while the other target had its turn (deferred work
+  // such as compaction or garbage collection, which the other target's latencies then carry)
+  let offTurnMs = 0
+  let offTurnSeconds = 0
+  for (let sec = Math.floor((windowStart - sendStart) / 1000) + 1; sec < Math.floor((windowEnd - sendStart) / 1000); sec++) {
+    if (!activeAt(sendStart + sec * 1000 + 500) && noise[sec]) { offTurnMs += noise[sec][2]; offTurnSeconds++ }
+  }
   const serverCpuSec = cpu1 && cpu0 ? cpu1.sec - cpu0.sec : null
   const result = {
     label: LABEL,
@@ -356,9 +452,12 @@ async function main () {
     connectMs: Math.round(connectMs),
     connectFailures,
     windowSec: +windowSec.toFixed(2),
+    // interleaved: the part of the window in this generator's slots (rates are per second of it)
+    slotMs: SLOT_MS || null,
+    activeSec: +activeSec.toFixed(2),
     offeredUpdatesPerSec: ROOMS * CLIENTS * RATE,
-    sentPerSec: +(sentInWindow / windowSec).toFixed(1),
-    offeredDeliveriesPerSec: +(sentInWindow * (CLIENTS - 1) / windowSec).toFixed(1),
+    sentPerSec: +(sentInWindow / activeSec).toFixed(1),
+    offeredDeliveriesPerSec: +(sentInWindow * (CLIENTS - 1) / activeSec).toFixed(1),
     deliveredPerSec: +deliveredPerSec.toFixed(1),
     deliveredRatio: expected ? +((expected - missing) / expected).toFixed(4) : null,
     missing,
@@ -375,17 +474,27 @@ async function main () {
     serverCpuSec: serverCpuSec === null ? null : +serverCpuSec.toFixed(2),
     cpuByProcess,
     serverCpuUsPerDelivery: serverCpuSec === null || !deliveredInWindow ? null : +(serverCpuSec * 1e6 / deliveredInWindow).toFixed(2),
-    generatorCpuShare: +((gen1.user + gen1.system) / 1e6 / windowSec).toFixed(2),
-    serverCpuShare: serverCpuSec === null ? null : +(serverCpuSec / windowSec).toFixed(2),
+    // per second of its own turns when interleaved (the CPU of the window over activeSec)
+    generatorCpuShare: +((win1.gen - win0.gen) / activeSec).toFixed(2),
+    serverCpuShare: serverCpuSec === null ? null : +(serverCpuSec / activeSec).toFixed(2),
+    serverCpuOffTurnCores: SLOT_MS && offTurnSeconds ? +(offTurnMs / 1000 / offTurnSeconds).toFixed(2) : null,
     // cores used by everything else on the machine during the window (noise)
-    otherCpuCores: serverCpuSec === null ? null
-      : +Math.max(0, (machine1.busy - machine0.busy - serverCpuSec - (gen1.user + gen1.system) / 1e6) / windowSec).toFixed(2),
+    otherCpuCores: other === null ? null : +(other / windowSec).toFixed(2),
     // cores' worth of time the hypervisor gave to other machines during the window (noise too)
-    stolenCpuCores: +((machine1.steal - machine0.steal) / windowSec).toFixed(2),
+    stolenCpuCores: +((win1.machine.steal - win0.machine.steal) / windowSec).toFixed(2),
+    // the same latencies, of the deliveries received in quiet seconds only (see QUIET_STEAL_MS)
+    quietSeconds: windowSeconds.filter(quiet).length,
+    windowSeconds: windowSeconds.length,
+    quietDeliveries: quietLat.length,
+    p50QuietMs: quietLat.length ? +percentile(quietLat, 50).toFixed(2) : null,
+    p99QuietMs: quietLat.length ? +percentile(quietLat, 99).toFixed(2) : null,
+    maxQuietMs: quietLat.length ? +quietLat[quietLat.length - 1].toFixed(2) : null,
     loadavg: os.loadavg()[0],
-    // per second since sending began (warm-up included): [deliveries, mean ms, max ms]
+    // per second since sending began (warm-up included): [deliveries, mean ms, max ms, ms stolen,
+    // ms of other processes, ms of the server]
     timelineStartEpochMs: Math.round(performance.timeOrigin + sendStart),
-    timeline: Array.from(timeline, b => b ? [b.n, Math.round(b.sum / b.n), Math.round(b.max)] : [0, 0, 0])
+    timeline: Array.from(timeline, (b, sec) => [...(b ? [b.n, Math.round(b.sum / b.n), Math.round(b.max)] : [0, 0, 0]),
+      ...(noise[sec] || [null, null, null])])
   }
   console.log(JSON.stringify(result))
   for (const c of all) c.ws?.terminate()

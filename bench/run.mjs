@@ -12,6 +12,10 @@
 //      BENCH_OUT       directory for the raw JSON and the report (default: a temp dir)
 //      SERVER_CPU / GEN_CPU  cores for server and generator (default 0 and 1)
 //      BENCH_NICE      niceness for servers and generator (e.g. -10, as root) on a shared machine
+//      BENCH_INTERLEAVE  seconds per turn in scenarios (a) and (b) (default 2): both servers run at
+//                      once and their generators take turns sending, so the machine's noise falls
+//                      on both alike; warm-up and window are twice as long, half of each a target's
+//                      (0: one target after the other). The ramp runs one target after the other.
 
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -28,6 +32,7 @@ const RAMP = (process.env.BENCH_RAMP ?? '2,4,8,16,32').split(',').map(Number).fi
 const RAMP_ROOMS = Number(process.env.BENCH_RAMP_ROOMS || 100)
 const RAMP_CLIENTS = Number(process.env.BENCH_RAMP_CLIENTS || 10)
 const SERVER_CPU = process.env.SERVER_CPU || '0'
+const INTERLEAVE = Number(process.env.BENCH_INTERLEAVE ?? 2)
 const REPORT_ONLY = process.argv[2] === '--report'
 const OUT = REPORT_ONLY ? null : process.env.BENCH_OUT || fs.mkdtempSync(path.join(os.tmpdir(), 'parlor-bench-'))
 if (OUT) fs.mkdirSync(OUT, { recursive: true })
@@ -43,12 +48,14 @@ const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11,
 
 function loadgen (server, args, label) {
   return new Promise((resolve) => {
-    const argv = [path.join(here, 'loadgen.mjs'), '--url', server.wsBase, '--server-pid', String(server.pid), '--label', label, ...args.map(String)]
+    const argv = [path.join(here, 'loadgen.mjs'), '--url', server.wsBase, '--server-pid', String(server.pid),
+      '--bench-root', String(process.pid), '--label', label, ...args.map(String)]
     const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
     child.stdout.on('data', d => { out += d })
     // hard bound: warm-up + duration + connect + drain + slack
-    const limit = setTimeout(() => child.kill('SIGKILL'), 240000)
+    const seconds = (name) => Number(args[args.indexOf(name) + 1] || 0)
+    const limit = setTimeout(() => child.kill('SIGKILL'), (seconds('--warmup') + seconds('--duration') + 150) * 1000)
     child.on('exit', (code) => {
       clearTimeout(limit)
       const line = out.trim().split('\n').pop() || ''
@@ -117,8 +124,25 @@ const results = REPORT_FROM
   ? JSON.parse(fs.readFileSync(REPORT_FROM, 'utf8'))
   : { date: new Date().toISOString(), host: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, scenarios: {}, ramp: {} }
 
-for (const target of REPORT_FROM ? [] : TARGETS) {
+const interleaved = !REPORT_FROM && INTERLEAVE > 0 && TARGETS.length === 2
+if (interleaved) {
   for (const sc of SCENARIOS) {
+    log(`${TARGETS.join(' and ')} taking ${INTERLEAVE} s turns: scenario ${sc.id} (${sc.title})`)
+    const rs = await withServer(TARGETS[0], (first) => withServer(TARGETS[1], (second) => {
+      const args = ['--rooms', sc.rooms, '--clients', sc.clients, '--rate', sc.rate, '--warmup', 2 * WARMUP,
+        '--duration', 2 * DURATION, '--slot-ms', INTERLEAVE * 1000, '--slot-origin', Date.now()]
+      return Promise.all([first, second].map((server, phase) =>
+        loadgen(server, [...args, '--slot-phase', phase], `${TARGETS[phase]}/${sc.id}`)))
+    }))
+    rs.forEach((r, i) => {
+      log(JSON.stringify(r))
+      ;(results.scenarios[sc.id] ||= {})[TARGETS[i]] = r
+    })
+  }
+  results.interleaveSec = INTERLEAVE
+}
+for (const target of REPORT_FROM ? [] : TARGETS) {
+  for (const sc of interleaved ? [] : SCENARIOS) {
     log(`${target}: scenario ${sc.id} (${sc.title})`)
     const r = await withServer(target, (server) => loadgen(server,
       ['--rooms', sc.rooms, '--clients', sc.clients, '--rate', sc.rate, '--warmup', WARMUP, '--duration', DURATION], `${target}/${sc.id}`))
@@ -154,6 +178,9 @@ const cols = TARGETS.map(t => NAMES[t] || t)
 for (const sc of SCENARIOS) {
   const rs = TARGETS.map(t => results.scenarios[sc.id]?.[t] || {})
   lines.push(`### (${sc.id}) ${sc.title}`, '')
+  if (results.interleaveSec) {
+    lines.push(`Both servers up at once, the generators taking ${results.interleaveSec} s turns; rates and CPU cores are per second of a target's own turns.`, '')
+  }
   lines.push(`| metric | ${cols.join(' | ')} |${TARGETS.length === 2 ? ' Parlor / reference |' : ''}`)
   lines.push(`|---|${TARGETS.map(() => '---:').join('|')}|${TARGETS.length === 2 ? '---:|' : ''}`)
   const row = (name, key, d = 0, show = (v) => f(v, d)) => {
@@ -171,8 +198,14 @@ for (const sc of SCENARIOS) {
   row('server CPU (s) in the window', 'serverCpuSec', 2)
   row('server CPU (cores, 1 = its whole core)', 'serverCpuShare', 2)
   row('generator CPU (share of its core)', 'generatorCpuShare', 2)
+  if (results.interleaveSec) row('server CPU in the other target\'s turns (cores)', 'serverCpuOffTurnCores', 2)
   row('other processes on the machine (cores, noise)', 'otherCpuCores', 2)
   row('time the hypervisor took from the machine (cores, noise)', 'stolenCpuCores', 2)
+  row('seconds measured', 'windowSeconds', 0)
+  row('quiet seconds (hypervisor ≤ 50 ms and other processes ≤ 100 ms of CPU, in it and the second before)', 'quietSeconds', 0)
+  row('latency p50 in quiet seconds (ms)', 'p50QuietMs', 2)
+  row('**latency p99 in quiet seconds (ms)**', 'p99QuietMs', 2)
+  row('latency max in quiet seconds (ms)', 'maxQuietMs', 1)
   for (const [i, r] of rs.entries()) {
     const notes = []
     if (r.error) notes.push(`error: ${r.error}`)
@@ -188,7 +221,7 @@ for (const sc of SCENARIOS) {
   }
   lines.push('')
 }
-if (RAMP.length) {
+if (RAMP.length && Object.keys(results.ramp).length) {
   lines.push(`### Ramp: ${RAMP_ROOMS} rooms × ${RAMP_CLIENTS} clients, rising update rate (after a 15 s unmeasured warm-up; per step 5 s warm-up, 10 s measured)`, '')
   lines.push(`| updates/s per client | offered updates/s | offered deliveries/s | ${TARGETS.map(t => `${NAMES[t] || t}: delivered/s, p99 ms, server / generator / other CPU`).join(' | ')} |`)
   lines.push(`|---:|---:|---:|${TARGETS.map(() => '---|').join('')}`)

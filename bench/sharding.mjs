@@ -4,7 +4,9 @@
 //            server process, Redis included), at one fixed offered load, with 1, 2 and 3 room nodes
 //   moves    rooms holding a 1 MB document, two providers each (one edits every 20 ms, the other
 //            listens): each moved room's unavailability (the longest time without an update
-//            reaching the listener) for graceful leaves (SIGTERM), joins and crashes (kill -9)
+//            reaching the listener) for graceful leaves (SIGTERM), joins and crashes (kill -9), and
+//            for the graceful ones the time from the hand-over's start (the old owner's log) until
+//            an edit made after it reached the listener
 // Servers run on core SERVER_CPU (taskset), the generator and the providers on GEN_CPU.
 // Use bench/sharding.sh. Markdown on stdout.
 //
@@ -13,6 +15,9 @@
 //      SHARDING_MOVE_ROOMS (4)  SHARDING_MOVE_ROUNDS (4)  SHARDING_DOC_BYTES (1000000)  SHARDING_EDIT_MS (20)
 //      SHARDING_LEASE_TTL_MS (5000)  SHARDING_HEARTBEAT_SECONDS (4)  SERVER_CPU (0)  GEN_CPU (1)
 //      SHARDING_LOGS (a directory: each process's output is written there)
+//      PARLOR_JAVA_OPTS (the services' JVM options, default those in launcher/jvm.options; with -Xmx512m)
+//      SHARDING_JIT_WAIT (120: before each move event, at most this many seconds of waiting for the
+//      servers' JIT compilers to go quiet, under 5 % of a core over 5 s; 0 = do not wait)
 
 import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'
@@ -20,9 +25,10 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { freePorts, waitFor, uniqueRoom, sleep, Y } from '../e2e/harness.mjs'
+import { freePorts, waitFor, uniqueRoom, sleep, Y, parlorJavaOpts } from '../e2e/harness.mjs'
 import {
-  startService, startRedis, waitReady, stopAll, procs, exited, trackedClient, roomInfo, nodeIdOf, percentile, longestSilence
+  startService, startRedis, waitReady, stopAll, procs, exited, trackedClient, roomInfo, nodeIdOf, percentile, longestSilence,
+  handOverStart
 } from '../e2e/cluster.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -37,9 +43,10 @@ const DOC_BYTES = Number(process.env.SHARDING_DOC_BYTES || 1000000)
 const EDIT_MS = Number(process.env.SHARDING_EDIT_MS || 20)
 const TTL_MS = Number(process.env.SHARDING_LEASE_TTL_MS || 5000)
 const HEARTBEAT_S = Number(process.env.SHARDING_HEARTBEAT_SECONDS || 4)
+const JIT_WAIT = Number(process.env.SHARDING_JIT_WAIT ?? 120)
 const SERVER = ['taskset', '-c', process.env.SERVER_CPU || '0']
 const GEN = ['taskset', '-c', process.env.GEN_CPU || '1']
-const JAVA = ['-Xmx512m', '-XX:+UseG1GC']
+const JAVA = ['-Xmx512m', ...parlorJavaOpts()]
 const adminKey = crypto.randomBytes(16).toString('hex')
 const log = (...a) => console.error(`[sharding ${new Date().toISOString().slice(11, 19)}]`, ...a)
 
@@ -142,6 +149,59 @@ function bigDocument (bytes) {
   return Y.encodeStateAsUpdate(doc)
 }
 
+/**
+ * From the start of the room's hand-over (the old owner's log) until the listener held an edit the
+ * writer made after that start; null when no hand-over of the room was logged in [at, until].
+ */
+function resyncedAfterHandOver ({ room, writes, seen }, at, until) {
+  const start = handOverStart(procs, `yjs/${room}`, at, until)
+  if (start === null) return null
+  const edit = writes.find(w => w.at >= start)
+  const got = edit && seen.find(x => x.at >= start && x.length >= edit.length)
+  return got ? got.at - start : until - start
+}
+
+const compilerTicks = new Map() // pid -> its compilers' last reading: a process that exits keeps it
+/** CPU ms the JIT compiler threads (C1, C2) of these processes have used so far. */
+function compilerMs (pids) {
+  let ticks = 0
+  for (const pid of pids) {
+    let tasks = []
+    try { tasks = fs.readdirSync(`/proc/${pid}/task`) } catch {}
+    let own = 0
+    for (const tid of tasks) {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+        if (!/^C[12] CompilerThre/.test(stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')))) continue
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+        own += Number(f[11]) + Number(f[12]) // utime, stime
+      } catch {}
+    }
+    if (tasks.length) compilerTicks.set(pid, own)
+    ticks += compilerTicks.get(pid) || 0
+  }
+  return ticks * 10 // clock ticks of 10 ms
+}
+
+const serverPids = (c) => [...c.roomNodes.map(n => n.p.child.pid), c.processes.gateway.child.pid, c.processes.persistence.child.pid]
+
+/**
+ * Waits, at most JIT_WAIT s, until the servers' JIT compilers use under 5 % of a core: seven JVMs
+ * compile for minutes after they start on one shared core, and a move measured meanwhile shows
+ * their compiling rather than the move (on its own cores a pod's JIT would not slow the others).
+ */
+async function jitQuiet (c) {
+  const until = Date.now() + JIT_WAIT * 1000
+  let share = 0
+  while (Date.now() < until) {
+    const before = compilerMs(serverPids(c))
+    await sleep(5000)
+    share = (compilerMs(serverPids(c)) - before) / 5000
+    if (share < 0.05) return share
+  }
+  return share
+}
+
 async function owners (c, rooms) {
   return Promise.all(rooms.map(async ({ room }) => (await roomInfo(c.http, adminKey, room))?.owner?.node ?? null))
 }
@@ -149,6 +209,7 @@ async function owners (c, rooms) {
 async function moves () {
   const c = await startCluster(2)
   const samples = { leave: [], join: [], crash: [] }
+  const resyncs = { leave: [], join: [] } // hand-over start -> an edit made after it at the listener
   const clients = []
   try {
     const doc = bigDocument(DOC_BYTES)
@@ -164,16 +225,28 @@ async function moves () {
       const writer = trackedClient(server, room, 2 * r)
       const listener = trackedClient(server, room, 2 * r + 1)
       clients.push(writer, listener)
-      rooms.push({ room, writer, listener })
+      // the text's length after each edit, and as the listener sees it after each update
+      const writes = []
+      const seen = []
+      listener.doc.on('update', (update, origin) => {
+        if (origin === listener.provider) seen.push({ at: Date.now(), length: listener.text.length })
+      })
+      rooms.push({ room, writer, listener, writes, seen })
     }
     await waitFor(() => clients.every(x => x.provider.synced), { timeout: 120000, interval: 100, message: 'providers to sync' })
-    const timer = setInterval(() => rooms.forEach(({ writer }) => writer.text.insert(0, 'x')), EDIT_MS)
+    const timer = setInterval(() => rooms.forEach(({ writer, writes }) => {
+      writer.text.insert(0, 'x')
+      writes.push({ at: Date.now(), length: writer.text.length })
+    }), EDIT_MS)
     try {
       await sleep(3000)
       for (let round = 0; round < MOVE_ROUNDS; round++) {
         for (const kind of ['leave', 'join', 'crash', 'join']) {
+          const jitBefore = JIT_WAIT > 0 ? await jitQuiet(c) : null
           const ids = c.roomNodes.map(n => nodeIdOf(n.p))
           const before = await owners(c, rooms)
+          const pidsAtStart = serverPids(c)
+          const jitAtStart = compilerMs(pidsAtStart)
           const at = Date.now()
           let moved
           if (kind === 'join') {
@@ -192,9 +265,17 @@ async function moves () {
           const after = await owners(c, rooms)
           moved = moved ?? after.map((o, r) => o !== before[r])
           const until = Date.now()
+          const jitDuring = compilerMs([...new Set([...pidsAtStart, ...serverPids(c)])]) - jitAtStart
+          log(`${kind}: JIT compilers at ${jitBefore === null ? '?' : Math.round(jitBefore * 100)} % of a core before, ` +
+            `${jitDuring} ms of compiling during the event's ${until - at} ms`)
           const windows = rooms.filter((_, r) => moved[r]).map(({ listener }) => longestSilence(listener.received.map(x => x.at), at, until))
           log(`${kind}: ${windows.length} rooms moved, unavailable ${windows.join(', ')} ms`)
           samples[kind].push(...windows)
+          if (kind !== 'crash') {
+            const times = rooms.filter((_, r) => moved[r]).map(x => resyncedAfterHandOver(x, at, until))
+            log(`${kind}: hand-over start to resynced ${times.join(', ')} ms`)
+            resyncs[kind].push(...times)
+          }
         }
       }
     } finally {
@@ -204,14 +285,18 @@ async function moves () {
     clients.forEach(x => x.destroy())
     await stopCluster(c)
   }
-  const row = (label, xs) => {
-    const s = [...xs].sort((a, b) => a - b)
-    return `| ${label} | ${s.length} | ${percentile(s, 0.5)} | ${percentile(s, 0.99)} | ${s[s.length - 1]} |`
+  const stats = (xs) => {
+    const s = xs.filter(x => x !== null).sort((a, b) => a - b)
+    const missed = xs.length - s.length
+    return `${s.length}${missed ? ` (+${missed} not found)` : ''} | ${percentile(s, 0.5)} | ${percentile(s, 0.99)} | ${s[s.length - 1]}`
   }
+  const row = (label, silences, resynced) => `| ${label} | ${stats(silences)} | ${resynced ? stats(resynced) : '– | – | – | –'} |`
   return [`### Moves of rooms holding a ${(DOC_BYTES / 1e6).toFixed(1)} MB document (${MOVE_ROOMS} rooms, ${MOVE_ROUNDS} rounds of leave, join, crash, join; lease ttl ${TTL_MS} ms, heartbeat timeout ${HEARTBEAT_S} s)`, '',
-    '| event | rooms moved | p50 ms | p99 ms | max ms |', '|---|---:|---:|---:|---:|',
-    row('graceful leave (SIGTERM)', samples.leave), row('join (paced hand-over)', samples.join),
-    row('graceful, both', [...samples.leave, ...samples.join]), row('crash (kill -9)', samples.crash)].join('\n')
+    '| event | rooms moved | longest silence p50 ms | p99 ms | max ms | rooms | hand-over start → resynced p50 ms | p99 ms | max ms |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    row('graceful leave (SIGTERM)', samples.leave, resyncs.leave), row('join (paced hand-over)', samples.join, resyncs.join),
+    row('graceful, both', [...samples.leave, ...samples.join], [...resyncs.leave, ...resyncs.join]),
+    row('crash (kill -9)', samples.crash)].join('\n')
 }
 
 const out = [`## Sharding (issue 6), ${new Date().toISOString().slice(0, 10)}`, '']

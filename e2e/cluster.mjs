@@ -323,6 +323,27 @@ export function longestSilence (times, at, until) {
   return Math.max(longest, until - prev)
 }
 
+/**
+ * When a room's hand-over began (epoch ms), from its old owner's text log, which says "room handed
+ * over" with tookMs when it ends, in local time of day: the first one that ended in [at, until], or null.
+ */
+export function handOverStart (processes, roomKey, at, until) {
+  const line = /^(\d\d):(\d\d):(\d\d)\.(\d{3}) .*room handed over room="([^"]+)".*tookMs="(\d+)"/gm
+  let first = null
+  for (const p of processes) {
+    for (const m of p.out.matchAll(line)) {
+      if (m[5] !== roomKey) continue
+      const day = new Date(at)
+      let ended = day.setHours(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]))
+      if (ended < at - 43200e3) ended += 86400e3 // logged after midnight
+      if (ended < at || ended > until) continue
+      const start = ended - Number(m[6])
+      if (first === null || start < first) first = start
+    }
+  }
+  return first
+}
+
 export function percentile (sorted, q) {
   if (sorted.length === 0) return NaN
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]
