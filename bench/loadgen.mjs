@@ -46,8 +46,8 @@ const SLOT_MS = Number(opt('slot-ms', 0))
 const SLOT_PHASE = Number(opt('slot-phase', 0))
 const SLOT_ORIGIN = Number(opt('slot-origin', 0))
 // A second is "quiet" when, in it and in the second before, the hypervisor took at most
-// quiet-steal-ms of the machine's CPU time (steal) and processes other than the server and the
-// generator used at most quiet-other-ms (coarser: summed from per-process ticks).
+// quiet-steal-ms of the machine's CPU time (steal) and processes outside the benchmark (see
+// bench-root) used at most quiet-other-ms (coarser: summed from per-process ticks).
 const QUIET_STEAL_MS = Number(opt('quiet-steal-ms', 50))
 const QUIET_OTHER_MS = Number(opt('quiet-other-ms', 100))
 const ROOM_PREFIX = opt('room-prefix', `bench-${process.pid}-${Date.now().toString(36)}`)

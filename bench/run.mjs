@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the Yjs room benchmark against Parlor (launcher jar, its Redis
-// included) and the y-websocket reference server, one after the other, and
-// prints a markdown report. Use bench/run.sh, which pins this process and the
+// included) and the y-websocket reference server (scenarios side by side in
+// turns, see BENCH_INTERLEAVE; the ramp one after the other), and prints a
+// markdown report. Use bench/run.sh, which pins this process and the
 // load generator to core 1; servers are pinned to core 0 here.
 //
 // Env: BENCH_TARGETS   parlor,reference (default both)
