@@ -430,18 +430,17 @@ async function main () {
   const missing = windowEntries.reduce((s, e) => s + e.remaining, 0)
   const lat = latencies.slice(0, nLat).sort()
   const quietLat = latencies.subarray(0, nLat).filter((ms, i) => quiet(latSecond[i])).sort()
+  // the window's seconds in this generator's turns (all of them unless interleaved), and what the
+  // server went on using in the others' turns (deferred work such as compaction or garbage
+  // collection, which the other target's latencies then carry)
   const windowSeconds = []
-  for (let sec = Math.floor((windowStart - sendStart) / 1000); sec < Math.ceil((windowEnd - sendStart) / 1000); sec++) {
-    if (activeAt(sendStart + sec * 1000 + 500)) windowSeconds.push(sec)
-  }
-  const other = otherCpuSec(own, win0, win1)
-  // interleaved: what the server went on using while the other target had its turn (deferred work
-  // such as compaction or garbage collection, which the other target's latencies then carry)
   let offTurnMs = 0
   let offTurnSeconds = 0
-  for (let sec = Math.floor((windowStart - sendStart) / 1000) + 1; sec < Math.floor((windowEnd - sendStart) / 1000); sec++) {
-    if (!activeAt(sendStart + sec * 1000 + 500) && noise[sec]) { offTurnMs += noise[sec][2]; offTurnSeconds++ }
+  for (let sec = Math.floor((windowStart - sendStart) / 1000); sec < Math.ceil((windowEnd - sendStart) / 1000); sec++) {
+    if (activeAt(sendStart + sec * 1000 + 500)) windowSeconds.push(sec)
+    else if (noise[sec]) { offTurnMs += noise[sec][2]; offTurnSeconds++ }
   }
+  const other = otherCpuSec(own, win0, win1)
   const serverCpuSec = cpu1 && cpu0 ? cpu1.sec - cpu0.sec : null
   const result = {
     label: LABEL,

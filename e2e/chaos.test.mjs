@@ -22,7 +22,8 @@ import path from 'node:path'
 import { freePorts, waitFor, uniqueRoom, target, sleep, WebSocket } from './harness.mjs'
 import {
   clusterTest, startService, startRedis, waitReady, stopAll, dumpLogs, trackedClient, editContinuously, exited,
-  storedDoc, roomInfo, waitRoomsConverged, assertNothingLost, assertStored, percentile, redisCommand, nodeIdOf, longestSilence
+  storedDoc, roomInfo, waitRoomsConverged, assertNothingLost, assertStored, percentile, redisCommand, nodeIdOf, longestSilence,
+  handOverStart, procs
 } from './cluster.mjs'
 
 const ROOMS = Number(process.env.E2E_CHAOS_ROOMS || 50)
@@ -194,6 +195,12 @@ async function scenario () {
     const others = rooms.filter((_, r) => !e.moved[r]).map(silence)
     console.log(`${e.kind}: rooms moved ${summary(windows)}; other rooms ${summary(others)}`)
   }
+  // The leaving node handed every room it held over (its log, as bench/sharding.sh reads it), after the SIGTERM.
+  const leave = events.findIndex(e => e.kind === 'graceful leave (SIGTERM)')
+  const handOvers = rooms.filter((_, r) => events[leave].moved[r])
+    .map(({ room }) => handOverStart(procs, `yjs/${room}`, events[leave].at, events[leave + 1].at))
+  assert.ok(handOvers.length > 0 && handOvers.every(t => t !== null && t >= events[leave].at - 5),
+    `every room of the leaving node was handed over after its SIGTERM: ${handOvers.map(t => t === null ? 'none' : t - events[leave].at)}`)
   const closes = all.flatMap(c => c.closes.map(x => x.code))
   console.log(`close codes seen by providers: ${JSON.stringify(closes)}`)
   console.log(`edits: ${all.reduce((n, c) => n + c.sent.length, 0)}, updates received: ${all.reduce((n, c) => n + c.received.length, 0)}`)
