@@ -45,6 +45,8 @@ public final class RoomShardVerticle extends VerticleBase {
   private final Map<String, RoomHost> rooms = new HashMap<>();
   private final Map<String, Long> idleTimers = new HashMap<>();
   private final MovedRooms movedRooms = new MovedRooms();
+  /** Awareness tables handed over for rooms not hosted here yet (this node's view may lag the sender's). */
+  private final Map<String, byte[]> handedOverAwareness = new HashMap<>();
   private final Set<String> toHandOver = new LinkedHashSet<>();
   private int handingOver;
   private String address;
@@ -178,6 +180,10 @@ public final class RoomShardVerticle extends VerticleBase {
       }
       RoomHost[] self = new RoomHost[1];
       self[0] = new RoomHost(key, address, vertx, store, metrics, settings.maxTail(), () -> unload(key, self[0]));
+      byte[] awareness = handedOverAwareness.remove(key);
+      if (awareness != null) {
+        self[0].restoreAwareness(awareness);
+      }
       return self[0];
     });
   }
@@ -202,8 +208,16 @@ public final class RoomShardVerticle extends VerticleBase {
       host = host(env.roomKey(), true);
       scheduleIdleCheck(env.roomKey());
     }
-    if (host != null && !host.leaving() && handOver.awareness().length() > 0) {
+    if (handOver.awareness().length() == 0) {
+      return;
+    }
+    if (host != null && !host.leaving()) {
       host.restoreAwareness(handOver.awareness().getBytes());
+    } else if (host == null) {
+      // Kept for the room's first join here, as the store keeps the document for its claim.
+      byte[] table = handOver.awareness().getBytes();
+      handedOverAwareness.put(env.roomKey(), table);
+      vertx.setTimer(RoomHost.REATTACH_GRACE_MS, id -> handedOverAwareness.remove(env.roomKey(), table));
     }
   }
 
