@@ -62,7 +62,11 @@ class RoomMoveTest {
   }
 
   private static void exchange(Pair p, long client) throws Exception {
-    byte[] u = TextUpdates.insertText(client, p.room() + "#" + client);
+    exchange(p, client, p.room() + "#" + client);
+  }
+
+  private static void exchange(Pair p, long client, String text) throws Exception {
+    byte[] u = TextUpdates.insertText(client, text);
     p.sent().add(u);
     p.a().send(YMessage.syncUpdate(u));
     assertArrayEquals(u, p.b().await(m -> m.kind() == Kind.SYNC_UPDATE, 10_000, "update in " + p.room()).payload());
@@ -84,8 +88,8 @@ class RoomMoveTest {
     late.ws.close();
   }
 
-  private static double handedOverLoads(LocalParlor parlor) {
-    var counter = parlor.roomNodes.get(0).metrics().find("parlor_room_handed_over_loads").counter();
+  private static double count(LocalParlor parlor, String counterName) {
+    var counter = parlor.roomNodes.get(0).metrics().find(counterName).counter();
     return counter == null ? 0 : counter.count();
   }
 
@@ -106,7 +110,12 @@ class RoomMoveTest {
       long moved = pairs.stream().filter(p -> leaving.nodeId().equals(RoomPlacement.owner("yjs/" + p.room(), before)))
           .count();
       assertTrue(moved > 0 && moved < pairs.size(), "the rooms are spread over both nodes: " + moved);
-      double handedBefore = handedOverLoads(parlor);
+      // One moving room is large: its document is copied ahead to the next owner before the hand-over.
+      Pair large = pairs.stream().filter(p -> leaving.nodeId().equals(RoomPlacement.owner("yjs/" + p.room(), before)))
+          .findFirst().orElseThrow();
+      exchange(large, client++, "L".repeat(100_000));
+      double handedBefore = count(parlor, "parlor_room_handed_over_loads");
+      double copiedBefore = count(parlor, "parlor_room_copied_loads");
       parlor.stopRoomNode(leaving);
       for (Pair p : pairs) {
         if (leaving.nodeId().equals(RoomPlacement.owner("yjs/" + p.room(), before))) {
@@ -123,8 +132,10 @@ class RoomMoveTest {
       // Redis (the document checks above hold all the same).
       // (A claim whose retry timer fires between the release and the hand-over's arrival reads
       // Redis instead: correct, only slower; hence at least one rather than all.)
-      double handed = handedOverLoads(parlor) - handedBefore;
+      double handed = count(parlor, "parlor_room_handed_over_loads") - handedBefore;
       assertTrue(handed >= 1 && handed <= moved, handed + " of " + moved + " moved rooms loaded from the hand-over");
+      double copied = count(parlor, "parlor_room_copied_loads") - copiedBefore;
+      assertEquals(1, copied, "the large room, and only it, loaded from the copy sent ahead");
       // A node joins: the rooms that now hash to it move to it.
       List<String> beforeJoin = parlor.directory.roomNodes();
       parlor.addRoomNode();

@@ -48,11 +48,19 @@ public record RoomEnvelope(Op op, long connId, long sentAtMicros, String roomKey
     /**
      * room to room: the sender released the room's lease; a claim waiting for it may retry now.
      * With {@link #HAND_OVER}, the payload is what the sender hands the room's next owner
-     * ({@link #released}); without it, the payload is the document or empty.
+     * ({@link #released}); without it, the payload is the document or empty. A connection id
+     * other than 0 names the {@link #COPY} the handed-over document continues: it holds only what
+     * the room applied after that copy was taken.
      */
     RELEASED,
     /** any process to a room shard: answered at once (is the shard reachable from here?). */
-    PING
+    PING,
+    /**
+     * room to room, a request: the room's document, copied ahead to its next owner before the
+     * hand-over, so that the owner has it built when the room arrives (connection id = the copy's
+     * id, payload = the updates as a {@code StorageMessages.loaded}). Answered once it is built.
+     */
+    COPY
   }
 
   /** JOIN flag: the socket moved here from the room's previous owner and needs a resync. */
@@ -108,10 +116,13 @@ public record RoomEnvelope(Op op, long connId, long sentAtMicros, String roomKey
     return header(op, connId, roomKey, null, 0, payload.length).appendBytes(payload);
   }
 
-  /** A RELEASED with what the next owner takes over: the document (or null) and the awareness table. */
-  public static Buffer released(String roomKey, Buffer document, byte[] awareness) {
+  /**
+   * A RELEASED with what the next owner takes over: the document (or null) and the awareness table;
+   * copyId: the {@link Op#COPY} the document continues, or 0 when it is whole.
+   */
+  public static Buffer released(String roomKey, long copyId, Buffer document, byte[] awareness) {
     int documentLength = document == null ? 0 : document.length();
-    Buffer b = header(Op.RELEASED, 0, roomKey, null, HAND_OVER, 4 + documentLength + awareness.length)
+    Buffer b = header(Op.RELEASED, copyId, roomKey, null, HAND_OVER, 4 + documentLength + awareness.length)
         .appendInt(documentLength);
     if (document != null) {
       b.appendBuffer(document);

@@ -23,11 +23,13 @@ class RoomEnvelopeTest {
 
   @Test
   void aHandOverCarriesTheDocumentAndTheAwarenessTable() {
-    RoomEnvelope e = RoomEnvelope.decode(RoomEnvelope.released("yjs/a", Buffer.buffer(new byte[] {1, 2, 3}), new byte[] {9, 8}));
+    RoomEnvelope e = RoomEnvelope.decode(RoomEnvelope.released("yjs/a", 0, Buffer.buffer(new byte[] {1, 2, 3}), new byte[] {9, 8}));
     assertEquals(Op.RELEASED, e.op());
+    assertEquals(0, e.connId());
     assertArrayEquals(new byte[] {1, 2, 3}, e.handOver().document().getBytes());
     assertArrayEquals(new byte[] {9, 8}, e.handOver().awareness().getBytes());
-    RoomEnvelope none = RoomEnvelope.decode(RoomEnvelope.released("yjs/a", null, new byte[0]));
+    RoomEnvelope none = RoomEnvelope.decode(RoomEnvelope.released("yjs/a", 77, null, new byte[0]));
+    assertEquals(77, none.connId()); // the copy the document continues
     assertEquals(0, none.handOver().document().length());
     assertEquals(0, none.handOver().awareness().length());
     // a sender without the flag: the payload is the document

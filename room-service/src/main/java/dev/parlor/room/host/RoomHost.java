@@ -1,6 +1,8 @@
 package dev.parlor.room.host;
 
 import dev.parlor.common.bus.RoomEnvelope;
+import dev.parlor.common.bus.StorageMessages;
+import dev.parlor.common.bus.StorageMessages.Loaded;
 import dev.parlor.common.bus.RoomEnvelope.Access;
 import dev.parlor.common.bus.RoomEnvelope.Op;
 import dev.parlor.room.store.RoomStore;
@@ -11,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -19,6 +22,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +38,10 @@ final class RoomHost implements RoomOutput {
   private static final Logger log = LoggerFactory.getLogger(RoomHost.class);
   /** How long a handed-over connection's awareness states wait for it to re-attach. */
   static final long REATTACH_GRACE_MS = 10_000;
+  /** Documents from this size are copied ahead of a hand-over: below it the whole one moves in a few ms. */
+  static final long COPY_AHEAD_BYTES = 64 * 1024;
+  /** How long a hand-over waits for its copy to be built at the next owner (a cold JVM takes about 1 s for 1 MB). */
+  static final long COPY_TIMEOUT_MS = 5_000;
 
   private final String roomKey;
   private final String address;
@@ -52,7 +60,7 @@ final class RoomHost implements RoomOutput {
   private boolean gone;
 
   RoomHost(String roomKey, String address, Vertx vertx, RoomStore store, RoomMetrics metrics, int maxTail,
-           Runnable dropped) {
+           DocumentCopies copies, Runnable dropped) {
     this.roomKey = roomKey;
     this.address = address;
     this.dropped = dropped;
@@ -66,6 +74,11 @@ final class RoomHost implements RoomOutput {
     this.loaded = store.load(roomKey)
         .compose(updates -> {
           readAt[0] = System.nanoTime();
+          YjsDocument copied = copies.take(roomKey, updates);
+          if (copied != null) {
+            metrics.copiedLoads.increment();
+            return Future.succeededFuture(copied);
+          }
           return vertx.executeBlocking(() -> new YjsDocument(updates, maxTail), false);
         })
         .map(doc -> {
@@ -150,17 +163,54 @@ final class RoomHost implements RoomOutput {
   }
 
   /**
+   * Copies the room's document ahead to its next owner (at that shard address) while it still
+   * serves the room, when the document is large enough for the copy to pay; completes with the
+   * copy's id once the owner has it built, or 0 when there is none (too small, not loaded, or the
+   * owner did not confirm within COPY_TIMEOUT_MS). Never fails: the hand-over then ships it whole.
+   */
+  Future<Long> copyAhead(String next) {
+    if (next == null || room == null || leaving || room.document().sizeBytes() < COPY_AHEAD_BYTES) {
+      return Future.succeededFuture(0L);
+    }
+    long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    Buffer copy = StorageMessages.loaded(new Loaded(0, new byte[0], room.document().startCopy()));
+    return bus.request(next, RoomEnvelope.encode(Op.COPY, id, roomKey, null, 0, copy),
+        new DeliveryOptions().setSendTimeout(COPY_TIMEOUT_MS)).transform(ar -> {
+          if (ar.succeeded()) {
+            return Future.succeededFuture(id);
+          }
+          log.atInfo().addKeyValue("room", roomKey).log("document not copied ahead, handed over whole: {}",
+              ar.cause().getMessage());
+          if (room != null) {
+            room.document().endCopy();
+          }
+          return Future.succeededFuture(0L);
+        });
+  }
+
+  /** The room stays here after all (its next owner changed back meanwhile): stop recording for a copy. */
+  void dropCopy() {
+    if (room != null) {
+      room.document().endCopy();
+    }
+  }
+
+  /**
    * Hands the room over: new frames are answered MOVED, the room's writes are stored and its lease
    * released. Completes with the document to send the next owner (so that it need not read it back
    * from storage) when the store vouches for it, and the room's awareness table; the caller then
-   * tells the next owner, and only then the connections ({@link #moveAway}).
+   * tells the next owner, and only then the connections ({@link #moveAway}). copyId: the copy sent
+   * ahead ({@link #copyAhead}), or 0; with one, the document is only what was applied after it.
    */
-  Future<HandedOver> handOver(RoomStore store) {
+  Future<HandedOver> handOver(RoomStore store, long copyId) {
     leaving = true;
     return loaded.transform(ar -> ar.succeeded()
-            ? store.handOver(roomKey, () -> room.document().updates())
+            ? store.handOver(roomKey, () -> copyId != 0 ? room.document().updatesSinceCopy() : room.document().updates())
             : store.release(roomKey).map((Buffer) null))
-        .map(document -> new HandedOver(document, room == null ? new byte[0] : room.exportAwareness()));
+        .map(document -> {
+          dropCopy();
+          return new HandedOver(document, room == null ? new byte[0] : room.exportAwareness());
+        });
   }
 
   /** A finished hand-over: the document for the next owner or null, and the room's awareness table. */

@@ -20,6 +20,7 @@ public final class RoomMetrics {
   final Timer merge;
   final Counter movesIn;
   final Counter movesOut;
+  final Counter copiedLoads;
 
   public RoomMetrics(MeterRegistry registry) {
     Gauge.builder("parlor_room_rooms_active", rooms, AtomicInteger::get)
@@ -42,6 +43,9 @@ public final class RoomMetrics {
         .description("rooms loaded here with clients re-attached from their previous owner").register(registry);
     movesOut = Counter.builder("parlor_room_moves_out")
         .description("rooms handed over to another node").register(registry);
+    copiedLoads = Counter.builder("parlor_room_copied_loads")
+        .description("rooms loaded from a document copied ahead by their previous owner plus its hand-over tail")
+        .register(registry);
     merge = Timer.builder("parlor_room_merge").description("background folds of a document's update tail")
         .publishPercentiles(0.5, 0.99).register(registry);
   }

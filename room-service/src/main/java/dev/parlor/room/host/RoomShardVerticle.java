@@ -6,8 +6,11 @@ import dev.parlor.common.bus.RoomEnvelope;
 import dev.parlor.common.bus.RoomEnvelope.Access;
 import dev.parlor.common.bus.RoomEnvelope.HandOver;
 import dev.parlor.common.bus.RoomEnvelope.Op;
+import dev.parlor.common.bus.StorageMessages;
+import dev.parlor.common.bus.StorageMessages.Loaded;
 import dev.parlor.common.placement.RoomNodeDirectory;
 import dev.parlor.room.store.RoomStore;
+import dev.parlor.room.yjs.YjsDocument;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -17,6 +20,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RoomShardVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RoomShardVerticle.class);
+  /** How long a document copied ahead waits for its hand-over here. */
+  private static final long COPY_KEEP_MS = 30_000;
 
   private final String nodeId;
   private final int shard;
@@ -47,8 +53,10 @@ public final class RoomShardVerticle extends VerticleBase {
   private final MovedRooms movedRooms = new MovedRooms();
   /** Awareness tables handed over for rooms not hosted here yet (this node's view may lag the sender's). */
   private final Map<String, byte[]> handedOverAwareness = new HashMap<>();
+  private final DocumentCopies copies = new DocumentCopies();
   private final Set<String> toHandOver = new LinkedHashSet<>();
-  private int handingOver;
+  /** Rooms being handed over (their copy sent ahead, or the hand-over itself). */
+  private final Set<String> handingOver = new HashSet<>();
   private String address;
   private MessageConsumer<Buffer> consumer;
   private MessageConsumer<String> resets;
@@ -119,6 +127,7 @@ public final class RoomShardVerticle extends VerticleBase {
       }
       case RELEASED -> released(env);
       case PING -> msg.reply(null);
+      case COPY -> copy(msg, env);
       case LEAVE -> {
         RoomHost host = rooms.get(env.roomKey());
         if (host != null) {
@@ -179,7 +188,8 @@ public final class RoomShardVerticle extends VerticleBase {
         metrics.movesIn.increment();
       }
       RoomHost[] self = new RoomHost[1];
-      self[0] = new RoomHost(key, address, vertx, store, metrics, settings.maxTail(), () -> unload(key, self[0]));
+      self[0] = new RoomHost(key, address, vertx, store, metrics, settings.maxTail(), copies,
+          () -> unload(key, self[0]));
       byte[] awareness = handedOverAwareness.remove(key);
       if (awareness != null) {
         self[0].restoreAwareness(awareness);
@@ -195,16 +205,21 @@ public final class RoomShardVerticle extends VerticleBase {
    */
   private void released(RoomEnvelope env) {
     HandOver handOver;
+    Loaded document = null;
     try {
       handOver = env.handOver();
+      if (handOver.document().length() > 0) {
+        document = continued(env, new StorageMessages.Reader(handOver.document()).loaded());
+      }
     } catch (IllegalArgumentException e) {
       metrics.rejected.increment();
       log.atWarn().addKeyValue("room", env.roomKey()).log("ignored a malformed hand-over: {}", e.getMessage());
       handOver = new HandOver(Buffer.buffer(), Buffer.buffer()); // the lease was released all the same
+      document = null;
     }
-    store.released(env.roomKey(), handOver.document());
+    store.released(env.roomKey(), document);
     RoomHost host = rooms.get(env.roomKey());
-    if (host == null && handOver.document().length() > 0 && nodeId.equals(directory.ownerOf(env.roomKey()))) {
+    if (host == null && document != null && nodeId.equals(directory.ownerOf(env.roomKey()))) {
       host = host(env.roomKey(), true);
       scheduleIdleCheck(env.roomKey());
     }
@@ -219,6 +234,56 @@ public final class RoomShardVerticle extends VerticleBase {
       handedOverAwareness.put(env.roomKey(), table);
       vertx.setTimer(RoomHost.REATTACH_GRACE_MS, id -> handedOverAwareness.remove(env.roomKey(), table));
     }
+  }
+
+  /**
+   * The whole handed-over document: as shipped, or, when it continues a copy sent ahead, that copy
+   * followed by it (null when this shard lacks the copy: the room then loads from storage).
+   */
+  private Loaded continued(RoomEnvelope env, Loaded shipped) {
+    if (env.connId() == 0) {
+      return shipped;
+    }
+    List<byte[]> tail = new ArrayList<>(shipped.log().size() + 1);
+    if (shipped.snapshot().length > 0) {
+      tail.add(shipped.snapshot());
+    }
+    tail.addAll(shipped.log());
+    List<byte[]> whole = copies.continued(env.roomKey(), env.connId(), tail);
+    if (whole == null) {
+      log.atInfo().addKeyValue("room", env.roomKey()).log("hand-over continues a copy this shard does not hold");
+      return null;
+    }
+    return new Loaded(shipped.fence(), new byte[0], whole);
+  }
+
+  /**
+   * A room's owner copies its document here ahead of handing it over: built now, off the loop, and
+   * kept for the hand-over (at most COPY_KEEP_MS); the reply says it is ready.
+   */
+  private void copy(Message<Buffer> msg, RoomEnvelope env) {
+    List<byte[]> updates;
+    try {
+      updates = new StorageMessages.Reader(env.payload()).loaded().log();
+    } catch (IllegalArgumentException e) {
+      metrics.rejected.increment();
+      log.atWarn().addKeyValue("room", env.roomKey()).log("refused a document copy that does not decode: {}",
+          e.getMessage());
+      msg.fail(400, "copy does not decode");
+      return;
+    }
+    String roomKey = env.roomKey();
+    long id = env.connId();
+    vertx.executeBlocking(() -> new YjsDocument(updates, settings.maxTail()), false).onComplete(ar -> {
+      if (ar.failed()) {
+        log.atWarn().addKeyValue("room", roomKey).log("document copy not built: {}", ar.cause().toString());
+        msg.fail(500, "copy not built");
+        return;
+      }
+      copies.put(roomKey, id, updates, ar.result());
+      vertx.setTimer(COPY_KEEP_MS, t -> copies.expire(roomKey, id));
+      msg.reply(null);
+    });
   }
 
   /** A frame for a room not served here: MOVED if its connection was here before the room moved. */
@@ -245,36 +310,49 @@ public final class RoomShardVerticle extends VerticleBase {
 
   /** Hands rooms over at most moveConcurrency at a time, so a join or leave never stalls the shard. */
   private void handOverNext() {
-    while (handingOver < settings.moveConcurrency() && !toHandOver.isEmpty()) {
+    while (handingOver.size() < settings.moveConcurrency() && !toHandOver.isEmpty()) {
       Iterator<String> first = toHandOver.iterator();
       String key = first.next();
       first.remove();
       RoomHost host = rooms.get(key);
-      if (host == null || host.leaving() || nodeId.equals(directory.ownerOf(key))) {
+      if (host == null || host.leaving() || handingOver.contains(key) || nodeId.equals(directory.ownerOf(key))) {
         continue;
       }
-      handingOver++;
-      long start = System.nanoTime();
-      host.handOver(store).onComplete(ar -> {
-        handingOver--;
-        metrics.movesOut.increment();
-        // The next owner hears first: it is then loading the room from the document sent along by
-        // the time the gateways, told next, re-attach the sockets (a join that came first would
-        // claim the room before the document arrived, and read it back from storage).
-        String next = directory.addressFor(key);
-        if (next != null) {
-          vertx.eventBus().send(next, ar.succeeded()
-              ? RoomEnvelope.released(key, ar.result().document(), ar.result().awareness())
-              : RoomEnvelope.released(key, null, new byte[0]));
+      handingOver.add(key);
+      host.copyAhead(directory.addressFor(key)).onComplete(copy -> {
+        if (host.leaving() || rooms.get(key) != host || nodeId.equals(directory.ownerOf(key))) {
+          host.dropCopy(); // lost meanwhile, or it stays here after all
+          handingOver.remove(key);
+          handOverNext();
+        } else {
+          handOver(key, host, copy.result());
         }
-        // Should the hand-over fail midway, the room goes all the same (its lease then expires).
-        movedRooms.remember(key, host.moveAway(), System.currentTimeMillis());
-        log.atInfo().addKeyValue("room", key).addKeyValue("to", directory.ownerOf(key))
-            .addKeyValue("document", ar.succeeded() && ar.result().document() != null)
-            .addKeyValue("tookMs", (System.nanoTime() - start) / 1_000_000).log("room handed over");
-        handOverNext();
       });
     }
+  }
+
+  private void handOver(String key, RoomHost host, long copyId) {
+    long start = System.nanoTime();
+    host.handOver(store, copyId).onComplete(ar -> {
+      handingOver.remove(key);
+      metrics.movesOut.increment();
+      // The next owner hears first: it is then loading the room from the document sent along by
+      // the time the gateways, told next, re-attach the sockets (a join that came first would
+      // claim the room before the document arrived, and read it back from storage).
+      String next = directory.addressFor(key);
+      if (next != null) {
+        vertx.eventBus().send(next, ar.succeeded()
+            ? RoomEnvelope.released(key, copyId, ar.result().document(), ar.result().awareness())
+            : RoomEnvelope.released(key, 0, null, new byte[0]));
+      }
+      // Should the hand-over fail midway, the room goes all the same (its lease then expires).
+      movedRooms.remember(key, host.moveAway(), System.currentTimeMillis());
+      log.atInfo().addKeyValue("room", key).addKeyValue("to", directory.ownerOf(key))
+          .addKeyValue("document", ar.succeeded() && ar.result().document() != null)
+          .addKeyValue("copiedAhead", copyId != 0)
+          .addKeyValue("tookMs", (System.nanoTime() - start) / 1_000_000).log("room handed over");
+      handOverNext();
+    });
   }
 
   /** The room's lease is lost: stop serving it at once; its gateways route its sockets again. */

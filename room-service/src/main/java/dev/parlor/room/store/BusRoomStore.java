@@ -226,17 +226,11 @@ public final class BusRoomStore implements RoomStore {
   }
 
   @Override
-  public void released(String roomKey, Buffer shipped) {
-    if (shipped != null && shipped.length() > 0) {
-      try {
-        Loaded loaded = new StorageMessages.Reader(shipped).loaded();
-        handedOver.put(roomKey, loaded);
-        // Kept until this node claims the room (the claim is waiting, or a client's join is on its way).
-        vertx.setTimer(leases.ttlMillis(), id -> handedOver.remove(roomKey, loaded));
-      } catch (IllegalArgumentException e) {
-        log.atWarn().addKeyValue("room", roomKey).log("dropped a handed-over document that does not decode: {}",
-            e.getMessage());
-      }
+  public void released(String roomKey, Loaded shipped) {
+    if (shipped != null) {
+      handedOver.put(roomKey, shipped);
+      // Kept until this node claims the room (the claim is waiting, or a client's join is on its way).
+      vertx.setTimer(leases.ttlMillis(), id -> handedOver.remove(roomKey, shipped));
     }
     leases.released(roomKey); // after the document is in place: the claim it wakes looks for it
   }

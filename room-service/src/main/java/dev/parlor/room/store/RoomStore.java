@@ -1,5 +1,6 @@
 package dev.parlor.room.store;
 
+import dev.parlor.common.bus.StorageMessages.Loaded;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
@@ -43,9 +44,9 @@ public interface RoomStore {
   }
 
   /**
-   * Another node released a room this store may be waiting to claim; {@code handedOver} is what that
-   * node's {@link #handOver} gave (empty or null when nothing).
+   * Another node released a room this store may be waiting to claim; {@code handedOver} is the
+   * document that node's {@link #handOver} gave, decoded (null when none).
    */
-  default void released(String roomKey, Buffer handedOver) {
+  default void released(String roomKey, Loaded handedOver) {
   }
 }

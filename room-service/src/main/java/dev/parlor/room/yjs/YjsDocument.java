@@ -31,6 +31,8 @@ public final class YjsDocument {
   /** Novelty checks running on other threads: while there are any, clock updates wait in the backlog. */
   private int clockReaders;
   private final List<byte[]> clockBacklog = new ArrayList<>();
+  /** Updates applied since {@link #startCopy()}, while a copy is out; null when none is. */
+  private List<byte[]> sinceCopy;
 
   /** Builds the document from stored updates (merging them: call off the event loop when large). */
   public YjsDocument(List<byte[]> stored, int maxTail) {
@@ -79,6 +81,9 @@ public final class YjsDocument {
     }
     tail.add(update);
     tailBytes += update.length;
+    if (sinceCopy != null) {
+      sinceCopy.add(update);
+    }
     if (clockReaders > 0) {
       clockBacklog.add(update);
     } else {
@@ -111,6 +116,25 @@ public final class YjsDocument {
     all.add(base);
     all.addAll(tail);
     return all;
+  }
+
+  /**
+   * The whole document as {@link #updates()}, for a copy sent ahead of a hand-over: from now on the
+   * document records what is applied, so that the hand-over ships only {@link #updatesSinceCopy()}.
+   */
+  public List<byte[]> startCopy() {
+    sinceCopy = new ArrayList<>();
+    return updates();
+  }
+
+  /** What was applied since {@link #startCopy()}: the copy plus these is the whole document. */
+  public List<byte[]> updatesSinceCopy() {
+    return sinceCopy == null ? updates() : List.copyOf(sinceCopy);
+  }
+
+  /** The copy was not taken (or the hand-over is done): stop recording. */
+  public void endCopy() {
+    sinceCopy = null;
   }
 
   /** The state vector announced in the room's own sync step 1. */
