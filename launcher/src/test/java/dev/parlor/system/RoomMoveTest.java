@@ -116,6 +116,7 @@ class RoomMoveTest {
       exchange(large, client++, "L".repeat(100_000));
       double handedBefore = count(parlor, "parlor_room_handed_over_loads");
       double copiedBefore = count(parlor, "parlor_room_copied_loads");
+      double passedBefore = count(parlor, "parlor_room_leases_passed_in");
       parlor.stopRoomNode(leaving);
       for (Pair p : pairs) {
         if (leaving.nodeId().equals(RoomPlacement.owner("yjs/" + p.room(), before))) {
@@ -136,6 +137,8 @@ class RoomMoveTest {
       assertTrue(handed >= 1 && handed <= moved, handed + " of " + moved + " moved rooms loaded from the hand-over");
       double copied = count(parlor, "parlor_room_copied_loads") - copiedBefore;
       assertEquals(1, copied, "the large room, and only it, loaded from the copy sent ahead");
+      assertEquals(moved, count(parlor, "parlor_room_leases_passed_in") - passedBefore,
+          "every moved room's lease was passed to its new owner, which did not claim it");
       // A node joins: the rooms that now hash to it move to it.
       List<String> beforeJoin = parlor.directory.roomNodes();
       parlor.addRoomNode();

@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  * long  connection id      (the target or, for BROADCAST, the excluded connection; 0 = none)
  * long  sent at            (epoch microseconds, for the event-bus latency metric)
  * short room key length, room key (UTF-8, "party/room")
- * short text length, text  (JOIN: gateway address; CLOSE: reason; MOVED: the room address; else empty)
+ * short text length, text  (JOIN: gateway address; CLOSE: reason; MOVED: the room address;
+ *                          RELEASED: the node its lease was passed to; else empty)
  * short number             (JOIN: access | flags; CLOSE: close code; MOVED: flags; else 0)
  * ...   payload            (the rest: a y-websocket frame, or a state vector where KNOWN_STATE says so)
  * </pre>
@@ -82,8 +83,26 @@ public record RoomEnvelope(Op op, long connId, long sentAtMicros, String roomKey
    */
   public static final int HAND_OVER = 0x800;
 
-  /** What a room's previous owner hands over with RELEASED; either part may be empty. */
-  public record HandOver(Buffer document, Buffer awareness) {
+  /**
+   * RELEASED flag: the sender passed the room's lease to the receiver rather than releasing it; the
+   * payload starts with the lease ({@link PassedLease}: two longs and an int), the text is the node
+   * it was passed to.
+   */
+  public static final int LEASE_PASSED = 0x1000;
+
+  /**
+   * A lease passed to the room's next owner (node): its fencing token, the token it replaced (the
+   * sender's, under which the handed-over document is stored) and how long it had left when sent.
+   */
+  public record PassedLease(String node, long fence, long previousFence, int millisLeft) {
+    /** The same lease with less time left (what a message's transit took). */
+    public PassedLease less(long millis) {
+      return new PassedLease(node, fence, previousFence, (int) Math.max(0, millisLeft - Math.max(0, millis)));
+    }
+  }
+
+  /** What a room's previous owner hands over with RELEASED; document and awareness may be empty, lease null. */
+  public record HandOver(Buffer document, Buffer awareness, PassedLease lease) {
   }
 
   /** The {@link Access} ordinal in a JOIN's number. */
@@ -117,13 +136,20 @@ public record RoomEnvelope(Op op, long connId, long sentAtMicros, String roomKey
   }
 
   /**
-   * A RELEASED with what the next owner takes over: the document (or null) and the awareness table;
-   * copyId: the {@link Op#COPY} the document continues, or 0 when it is whole.
+   * A RELEASED with what the next owner takes over: the lease (null when released rather than
+   * passed), the document (or null) and the awareness table; copyId: the {@link Op#COPY} the
+   * document continues, or 0 when it is whole.
    */
-  public static Buffer released(String roomKey, long copyId, Buffer document, byte[] awareness) {
+  public static Buffer released(String roomKey, long copyId, PassedLease lease, Buffer document, byte[] awareness) {
     int documentLength = document == null ? 0 : document.length();
-    Buffer b = header(Op.RELEASED, copyId, roomKey, null, HAND_OVER, 4 + documentLength + awareness.length)
-        .appendInt(documentLength);
+    int leaseLength = lease == null ? 0 : 20;
+    Buffer b = header(Op.RELEASED, copyId, roomKey, lease == null ? null : lease.node(),
+        HAND_OVER | (lease == null ? 0 : LEASE_PASSED),
+        leaseLength + 4 + documentLength + awareness.length);
+    if (lease != null) {
+      b.appendLong(lease.fence()).appendLong(lease.previousFence()).appendInt(lease.millisLeft());
+    }
+    b.appendInt(documentLength);
     if (document != null) {
       b.appendBuffer(document);
     }
@@ -133,14 +159,21 @@ public record RoomEnvelope(Op op, long connId, long sentAtMicros, String roomKey
   /** The hand-over a RELEASED carries; throws {@link IllegalArgumentException} when it is malformed. */
   public HandOver handOver() {
     if ((number & HAND_OVER) == 0) {
-      return new HandOver(payload, Buffer.buffer());
+      return new HandOver(payload, Buffer.buffer(), null);
     }
-    int documentLength = payload.length() < 4 ? -1 : payload.getInt(0);
-    if (documentLength < 0 || documentLength > payload.length() - 4) {
+    int at = (number & LEASE_PASSED) == 0 ? 0 : 20;
+    if (payload.length() < at + 4) {
+      throw new IllegalArgumentException("hand-over of " + payload.length() + " bytes");
+    }
+    PassedLease lease = at == 0 ? null
+        : new PassedLease(text, payload.getLong(0), payload.getLong(8), payload.getInt(16));
+    int documentLength = payload.getInt(at);
+    if (documentLength < 0 || documentLength > payload.length() - at - 4) {
       throw new IllegalArgumentException("hand-over of " + payload.length() + " bytes with a document of "
           + documentLength);
     }
-    return new HandOver(payload.slice(4, 4 + documentLength), payload.slice(4 + documentLength, payload.length()));
+    int documentEnd = at + 4 + documentLength;
+    return new HandOver(payload.slice(at + 4, documentEnd), payload.slice(documentEnd, payload.length()), lease);
   }
 
   /** The header in a buffer sized for the payload that follows. */

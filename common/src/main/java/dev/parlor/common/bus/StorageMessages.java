@@ -14,13 +14,15 @@ import java.util.List;
  * CLAIM    request: op, room key, node id, ttl ms  reply: status byte (OK or HELD), fence, holder, ttl ms
  * RENEW    request: op, node id, ttl ms, n, n x (room key, fence)   reply: n x status byte (OK or STALE)
  * RELEASE  request: op, room key, node id, fence   reply: status byte
+ * PASS     request: op, room key, node id, fence, next node id, ttl ms
+ *          reply:   as CLAIM's, for the next node (OK with its new fence), or HELD when not passed
  * LOAD     request: op, room key                 reply: fence, snapshot, n, n x update
  * APPEND   request: op, n, n x (room key, fence, update)
  *          reply:   n x (status byte, log entries int, log bytes long)
  * COMPACT  request: op, room key, fence          reply: status byte
  * </pre>
  * A room node serves a room only while it holds the room's lease (CLAIM, then RENEW well within the
- * ttl); RELEASE hands it over.
+ * ttl); RELEASE gives it up, PASS hands it straight to the room's next owner.
  * Strings and byte arrays are an int length and the bytes.
  */
 public final class StorageMessages {
@@ -33,6 +35,7 @@ public final class StorageMessages {
   public static final byte CLAIM = 4;
   public static final byte RENEW = 5;
   public static final byte RELEASE = 6;
+  public static final byte PASS = 7;
 
   public static final byte OK = 0;
   public static final byte STALE = 1;
@@ -82,6 +85,11 @@ public final class StorageMessages {
 
   public static Buffer release(String roomKey, String node, long fence) {
     return putString(putString(Buffer.buffer().appendByte(RELEASE), roomKey), node).appendLong(fence);
+  }
+
+  public static Buffer pass(String roomKey, String node, long fence, String next, long ttlMillis) {
+    Buffer b = putString(putString(Buffer.buffer().appendByte(PASS), roomKey), node).appendLong(fence);
+    return putString(b, next).appendLong(ttlMillis);
   }
 
   public static Buffer compact(String roomKey, long fence) {

@@ -224,11 +224,12 @@ public final class RoomNodeDirectory {
 
   /** The event-bus address serving roomKey, or null when no room node is live. */
   public String addressFor(String roomKey) {
-    Map<String, Integer> view = shardsByNode;
-    String owner = RoomPlacement.owner(roomKey, view.keySet());
-    if (owner == null) {
-      return null;
-    }
-    return Addresses.roomShard(owner, RoomPlacement.shard(roomKey, view.get(owner)));
+    return addressOn(ownerOf(roomKey), roomKey);
+  }
+
+  /** The address of the room's shard on that node, or null when the node is not a room node (now). */
+  public String addressOn(String nodeId, String roomKey) {
+    Integer shards = nodeId == null ? null : shardsByNode.get(nodeId);
+    return shards == null ? null : Addresses.roomShard(nodeId, RoomPlacement.shard(roomKey, shards));
   }
 }

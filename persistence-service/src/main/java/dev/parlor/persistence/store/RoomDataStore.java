@@ -31,6 +31,7 @@ public final class RoomDataStore {
   private static final LuaScript CLAIM = new LuaScript("claim");
   private static final LuaScript RENEW = new LuaScript("renew");
   private static final LuaScript RELEASE = new LuaScript("release");
+  private static final LuaScript PASS = new LuaScript("pass");
   private static final LuaScript APPEND = new LuaScript("append");
   private static final LuaScript COMPACT = new LuaScript("compact");
   private static final LuaScript IMPORT = new LuaScript("import");
@@ -65,6 +66,20 @@ public final class RoomDataStore {
   public Future<Boolean> release(String roomKey, String node, long fence) {
     return RELEASE.run(redis, new String[] {RoomKeys.of(roomKey).lease()}, node + " " + fence)
         .map(r -> r.toInteger() == 1);
+  }
+
+  /**
+   * Passes node's lease of the room (under fence) to the next node, under a new fencing token and
+   * a lease of ttlMillis; refused (not granted) when the lease is not, or no longer, node's.
+   */
+  public Future<LeaseClaim> pass(String roomKey, String node, long fence, String next, long ttlMillis) {
+    RoomKeys keys = RoomKeys.of(roomKey);
+    return redis.send(Request.cmd(Command.INCR).arg(RoomKeys.FENCE_SEQUENCE))
+        .compose(seq -> PASS.run(redis, new String[] {keys.meta(), keys.lease()}, seq.toString(), node + " " + fence,
+            next, ttlMillis))
+        .map(r -> r.get(0).toInteger() == 1
+            ? new LeaseClaim(true, Long.parseLong(r.get(1).toString()), next, ttlMillis, fence)
+            : new LeaseClaim(false, 0, "", 0, 0));
   }
 
   /** The node holding the room's lease and the lease's time left in ms, or null when none does. */

@@ -57,6 +57,8 @@ public final class StorageEndpoint extends VerticleBase {
         case StorageMessages.CLAIM -> claim(msg, r.readString(), r.readString(), r.readLong());
         case StorageMessages.RENEW -> renew(msg, r.readString(), r.readLong(), r.leases());
         case StorageMessages.RELEASE -> release(msg, r.readString(), r.readString(), r.readLong());
+        case StorageMessages.PASS -> pass(msg, r.readString(), r.readString(), r.readLong(), r.readString(),
+            r.readLong());
         case StorageMessages.LOAD -> load(msg, r.readString());
         case StorageMessages.APPEND -> append(msg, r.appends());
         case StorageMessages.COMPACT -> compact(msg, r.readString(), r.readLong());
@@ -69,15 +71,26 @@ public final class StorageEndpoint extends VerticleBase {
   }
 
   private void claim(Message<Buffer> msg, String roomKey, String node, long ttlMillis) {
-    store.claim(roomKey, node, ttlMillis).onComplete(ar -> {
+    answerClaim(msg, roomKey, node, "claim", store.claim(roomKey, node, ttlMillis));
+  }
+
+  private void pass(Message<Buffer> msg, String roomKey, String node, long fence, String next, long ttlMillis) {
+    answerClaim(msg, roomKey, node, "lease pass", store.pass(roomKey, node, fence, next, ttlMillis));
+  }
+
+  /** A claim's answer, or a pass's (a claim made by the passing node for the next one; refused: STALE). */
+  private void answerClaim(Message<Buffer> msg, String roomKey, String node, String what,
+                           Future<RoomDataStore.LeaseClaim> claim) {
+    claim.onComplete(ar -> {
       if (ar.succeeded()) {
         RoomDataStore.LeaseClaim c = ar.result();
         msg.reply(StorageMessages.claimed(new StorageMessages.Claimed(
             c.granted() ? StorageMessages.OK : StorageMessages.HELD, c.fence(), c.holder(), c.ttlMillis(),
             c.previousFence())));
       } else {
-        log.atWarn().addKeyValue("room", roomKey).addKeyValue("node", node).log("claim failed: {}", ar.cause().toString());
-        msg.fail(503, "claim failed: " + ar.cause().getMessage());
+        log.atWarn().addKeyValue("room", roomKey).addKeyValue("node", node).log("{} failed: {}", what,
+            ar.cause().toString());
+        msg.fail(503, what + " failed: " + ar.cause().getMessage());
       }
     });
   }

@@ -115,6 +115,30 @@ class RoomDataStoreTest {
   }
 
   @Test
+  void aLeasePassedToTheNextOwnerFencesTheOldOneOut() throws Exception {
+    String room = "yjs/passed";
+    RoomDataStore.LeaseClaim a = await(store.claim(room, "node-a", 60_000));
+    assertTrue(await(store.append(room, a.fence(), insert(1, "a"))).accepted());
+    assertFalse(await(store.pass(room, "node-b", a.fence(), "node-c", 5000)).granted(), "only the holder passes");
+    assertFalse(await(store.pass(room, "node-a", a.fence() + 1, "node-c", 5000)).granted(), "under its own token");
+    RoomDataStore.LeaseClaim b = await(store.pass(room, "node-a", a.fence(), "node-b", 5000));
+    assertTrue(b.granted());
+    assertTrue(b.fence() > a.fence(), "the next owner gets a larger token");
+    assertEquals(a.fence(), b.previousFence());
+    assertEquals("node-b", await(store.owner(room)).getString("node"));
+    assertTrue(await(store.owner(room)).getLong("leaseMillisLeft") <= 5000);
+    assertTrue(await(store.renew(room, "node-b", b.fence(), 5000)), "the next owner renews it as its own");
+    assertFalse(await(store.renew(room, "node-a", a.fence(), 5000)));
+    assertFalse(await(store.release(room, "node-a", a.fence())), "a late release never frees the passed lease");
+    assertFalse(await(store.append(room, a.fence(), insert(2, "stale"))).accepted(), "the old owner is fenced out");
+    assertTrue(await(store.append(room, b.fence(), insert(3, "b"))).accepted());
+    assertFalse(await(store.pass(room, "node-a", a.fence(), "node-c", 5000)).granted(), "passed once only");
+    RoomDataStore.LeaseClaim again = await(store.claim(room, "node-b", 5000));
+    assertTrue(again.granted(), "the holder may claim its passed lease again");
+    assertEquals(b.fence(), again.previousFence());
+  }
+
+  @Test
   void aLeaseNotRenewedExpiresAndTheRoomCanBeClaimed() throws Exception {
     String room = "yjs/expiring";
     RoomDataStore.LeaseClaim a = await(store.claim(room, "node-a", 150));

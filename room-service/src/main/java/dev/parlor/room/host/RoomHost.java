@@ -201,20 +201,22 @@ final class RoomHost implements RoomOutput {
    * from storage) when the store vouches for it, and the room's awareness table; the caller then
    * tells the next owner, and only then the connections ({@link #moveAway}). copyId: the copy sent
    * ahead ({@link #copyAhead}), or 0; with one, the document is only what was applied after it.
+   * nextNode: the node the room goes to (its lease is passed there), or null.
    */
-  Future<HandedOver> handOver(RoomStore store, long copyId) {
+  Future<HandedOver> handOver(RoomStore store, long copyId, String nextNode) {
     leaving = true;
     return loaded.transform(ar -> ar.succeeded()
-            ? store.handOver(roomKey, () -> copyId != 0 ? room.document().updatesSinceCopy() : room.document().updates())
-            : store.release(roomKey).map((Buffer) null))
-        .map(document -> {
+            ? store.handOver(roomKey, () -> copyId != 0 ? room.document().updatesSinceCopy() : room.document().updates(),
+                nextNode)
+            : store.handOver(roomKey, null, nextNode))
+        .map(handOff -> {
           dropCopy();
-          return new HandedOver(document, room == null ? new byte[0] : room.exportAwareness());
+          return new HandedOver(handOff, room == null ? new byte[0] : room.exportAwareness());
         });
   }
 
-  /** A finished hand-over: the document for the next owner or null, and the room's awareness table. */
-  record HandedOver(Buffer document, byte[] awareness) {
+  /** A finished hand-over: the document and lease for the next owner (either may be null), the room's awareness table. */
+  record HandedOver(RoomStore.HandOff handOff, byte[] awareness) {
   }
 
   /**

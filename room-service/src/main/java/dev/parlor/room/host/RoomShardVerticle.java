@@ -6,6 +6,7 @@ import dev.parlor.common.bus.RoomEnvelope;
 import dev.parlor.common.bus.RoomEnvelope.Access;
 import dev.parlor.common.bus.RoomEnvelope.HandOver;
 import dev.parlor.common.bus.RoomEnvelope.Op;
+import dev.parlor.common.bus.RoomEnvelope.PassedLease;
 import dev.parlor.common.bus.StorageMessages;
 import dev.parlor.common.bus.StorageMessages.Loaded;
 import dev.parlor.common.placement.RoomNodeDirectory;
@@ -214,12 +215,15 @@ public final class RoomShardVerticle extends VerticleBase {
     } catch (IllegalArgumentException e) {
       metrics.rejected.increment();
       log.atWarn().addKeyValue("room", env.roomKey()).log("ignored a malformed hand-over: {}", e.getMessage());
-      handOver = new HandOver(Buffer.buffer(), Buffer.buffer()); // the lease was released all the same
+      handOver = new HandOver(Buffer.buffer(), Buffer.buffer(), null); // released all the same (or it expires)
       document = null;
     }
-    store.released(env.roomKey(), document);
+    // A lease passed here is this node's in Redis whatever its view of the room nodes says.
+    PassedLease lease = handOver.lease() != null && nodeId.equals(handOver.lease().node())
+        ? handOver.lease().less((RoomEnvelope.nowMicros() - env.sentAtMicros()) / 1000) : null;
+    store.released(env.roomKey(), document, lease);
     RoomHost host = rooms.get(env.roomKey());
-    if (host == null && document != null && nodeId.equals(directory.ownerOf(env.roomKey()))) {
+    if (host == null && (lease != null || document != null && nodeId.equals(directory.ownerOf(env.roomKey())))) {
       host = host(env.roomKey(), true);
       scheduleIdleCheck(env.roomKey());
     }
@@ -333,23 +337,26 @@ public final class RoomShardVerticle extends VerticleBase {
 
   private void handOver(String key, RoomHost host, long copyId) {
     long start = System.nanoTime();
-    host.handOver(store, copyId).onComplete(ar -> {
+    // One view of the next owner for both the lease and the news: the lease goes to the node told.
+    String nextNode = directory.ownerOf(key);
+    String next = directory.addressOn(nextNode, key);
+    host.handOver(store, copyId, next == null ? null : nextNode).onComplete(ar -> {
       handingOver.remove(key);
       metrics.movesOut.increment();
       // The next owner hears first: it is then loading the room from the document sent along by
       // the time the gateways, told next, re-attach the sockets (a join that came first would
       // claim the room before the document arrived, and read it back from storage).
-      String next = directory.addressFor(key);
+      RoomStore.HandOff handOff = ar.succeeded() ? ar.result().handOff() : new RoomStore.HandOff(null, null);
       if (next != null) {
-        vertx.eventBus().send(next, ar.succeeded()
-            ? RoomEnvelope.released(key, copyId, ar.result().document(), ar.result().awareness())
-            : RoomEnvelope.released(key, 0, null, new byte[0]));
+        vertx.eventBus().send(next, RoomEnvelope.released(key, copyId, handOff.lease(), handOff.document(),
+            ar.succeeded() ? ar.result().awareness() : new byte[0]));
       }
       // Should the hand-over fail midway, the room goes all the same (its lease then expires).
       movedRooms.remember(key, host.moveAway(), System.currentTimeMillis());
-      log.atInfo().addKeyValue("room", key).addKeyValue("to", directory.ownerOf(key))
-          .addKeyValue("document", ar.succeeded() && ar.result().document() != null)
+      log.atInfo().addKeyValue("room", key).addKeyValue("to", nextNode)
+          .addKeyValue("document", handOff.document() != null)
           .addKeyValue("copiedAhead", copyId != 0)
+          .addKeyValue("leasePassed", handOff.lease() != null)
           .addKeyValue("tookMs", (System.nanoTime() - start) / 1_000_000).log("room handed over");
       handOverNext();
     });

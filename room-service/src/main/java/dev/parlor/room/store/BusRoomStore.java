@@ -1,6 +1,7 @@
 package dev.parlor.room.store;
 
 import dev.parlor.common.bus.Addresses;
+import dev.parlor.common.bus.RoomEnvelope.PassedLease;
 import dev.parlor.common.bus.StorageMessages;
 import dev.parlor.common.bus.StorageMessages.Append;
 import dev.parlor.common.bus.StorageMessages.AppendResult;
@@ -194,20 +195,21 @@ public final class BusRoomStore implements RoomStore {
 
   @Override
   public Future<Void> release(String roomKey) {
-    return handOver(roomKey, null).mapEmpty();
+    return handOver(roomKey, null, null).mapEmpty();
   }
 
   /**
    * Releases the room once its writes are stored. With a document, it is handed to the next owner
    * when nothing can differ from what is stored: no append failed (one may have been written all
    * the same) and none is still on its way. The check and the copy happen on this event loop, the
-   * same one that applies acknowledged updates, before the lease is given up.
+   * same one that applies acknowledged updates, before the lease is given up (passed to nextNode
+   * when there is one).
    */
   @Override
-  public Future<Buffer> handOver(String roomKey, Supplier<List<byte[]>> document) {
+  public Future<HandOff> handOver(String roomKey, Supplier<List<byte[]>> document, String nextNode) {
     Long fence = leases.fence(roomKey);
     if (fence == null) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(new HandOff(null, null));
     }
     // The room's stored writes come first: the next owner must load every acknowledged update.
     Future<Void> last = lastAppend.get(roomKey);
@@ -216,7 +218,10 @@ public final class BusRoomStore implements RoomStore {
       boolean vouched = document != null && !unsure.remove(roomKey) && !lastAppend.containsKey(roomKey)
           && fence.equals(leases.fence(roomKey));
       Buffer shipped = vouched ? StorageMessages.loaded(new Loaded(fence, NO_SNAPSHOT, document.get())) : null;
-      return leases.release(roomKey, fence).map(shipped);
+      Future<PassedLease> lease = nextNode == null
+          ? leases.release(roomKey, fence).map((PassedLease) null)
+          : leases.pass(roomKey, fence, nextNode);
+      return lease.map(passed -> new HandOff(shipped, passed));
     });
   }
 
@@ -226,7 +231,10 @@ public final class BusRoomStore implements RoomStore {
   }
 
   @Override
-  public void released(String roomKey, Loaded shipped) {
+  public void released(String roomKey, Loaded shipped, PassedLease lease) {
+    if (lease != null) {
+      leases.adopt(roomKey, lease);
+    }
     if (shipped != null) {
       handedOver.put(roomKey, shipped);
       // Kept until this node claims the room (the claim is waiting, or a client's join is on its way).

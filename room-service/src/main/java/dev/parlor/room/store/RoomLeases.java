@@ -1,6 +1,7 @@
 package dev.parlor.room.store;
 
 import dev.parlor.common.bus.Addresses;
+import dev.parlor.common.bus.RoomEnvelope.PassedLease;
 import dev.parlor.common.bus.StorageMessages;
 import dev.parlor.common.bus.StorageMessages.Claimed;
 import dev.parlor.common.bus.StorageMessages.Lease;
@@ -56,6 +57,7 @@ public final class RoomLeases {
   private final Counter renewals;
   private final Counter renewalFailures;
   private final Counter lostCount;
+  private final Counter adopted;
   private Consumer<String> lost = key -> { };
   private long timer = -1;
   private long lastRenewalNanos;
@@ -71,6 +73,8 @@ public final class RoomLeases {
         .description("room lease renewals that failed (Redis or persistence-service unreachable)").register(registry);
     this.lostCount = Counter.builder("parlor_room_leases_lost")
         .description("rooms dropped because their lease expired or was taken over").register(registry);
+    this.adopted = Counter.builder("parlor_room_leases_passed_in")
+        .description("room leases the previous owner passed straight to this node on hand-over").register(registry);
   }
 
   /** Where rooms whose lease this node lost are reported; the room must stop being served at once. */
@@ -102,6 +106,11 @@ public final class RoomLeases {
   }
 
   private void claim(String roomKey, Promise<Long> claimed, long giveUpAtNanos, boolean first) {
+    Held own = held.get(roomKey);
+    if (own != null) { // passed to this shard by the room's previous owner (adopt), perhaps while waiting
+      claimed.complete(own.fence);
+      return;
+    }
     long sentAt = System.nanoTime();
     vertx.eventBus().<Buffer>request(Addresses.PERSISTENCE,
         StorageMessages.claim(roomKey, settings.node(), settings.ttlMillis()), options).onComplete(ar -> {
@@ -162,13 +171,59 @@ public final class RoomLeases {
       return Future.succeededFuture();
     }
     held.remove(roomKey);
+    return sendRelease(roomKey, fence);
+  }
+
+  private Future<Void> sendRelease(String roomKey, long fence) {
     return vertx.eventBus().<Buffer>request(Addresses.PERSISTENCE,
-        StorageMessages.release(roomKey, settings.node(), h.fence), options).<Void>mapEmpty()
+        StorageMessages.release(roomKey, settings.node(), fence), options).<Void>mapEmpty()
         .recover(err -> {
           // Not fatal: the lease then runs out by itself within its ttl.
           log.atWarn().addKeyValue("room", roomKey).log("lease release failed: {}", err.toString());
           return Future.succeededFuture();
         });
+  }
+
+  /**
+   * Passes the lease with that token straight to the room's next owner (a graceful hand-over), which
+   * then serves the room without a claim round trip of its own. Completes with what to tell that
+   * node, or null when the lease was not passed (it was gone, or the request failed: the lease is
+   * then released, which does nothing if it was passed after all, and the next owner claims it).
+   */
+  public Future<PassedLease> pass(String roomKey, long fence, String nextNode) {
+    Held h = held.get(roomKey);
+    if (h == null || h.fence != fence) {
+      return Future.succeededFuture();
+    }
+    held.remove(roomKey);
+    long sentAt = System.nanoTime();
+    return vertx.eventBus().<Buffer>request(Addresses.PERSISTENCE,
+        StorageMessages.pass(roomKey, settings.node(), fence, nextNode, settings.ttlMillis()), options)
+        .map(reply -> {
+          Claimed c = new StorageMessages.Reader(reply.body()).claimed();
+          if (c.status() != StorageMessages.OK) {
+            return (PassedLease) null;
+          }
+          // Counted from when the request left: Redis started the lease later than that.
+          long left = settings.ttlMillis() - (System.nanoTime() - sentAt) / 1_000_000L;
+          return new PassedLease(nextNode, c.fence(), fence, (int) Math.max(0, left));
+        })
+        .recover(err -> {
+          // e.g. a persistence-service from before PASS (a rolling upgrade)
+          log.atWarn().addKeyValue("room", roomKey).log("lease pass failed, releasing instead: {}", err.toString());
+          return sendRelease(roomKey, fence).map((PassedLease) null);
+        });
+  }
+
+  /**
+   * Takes over a lease the room's previous owner passed to this node ({@link #pass}): held from now
+   * on, until the time it has left (already reduced by the message's transit) runs out unless renewed.
+   */
+  public void adopt(String roomKey, PassedLease lease) {
+    adopted.increment();
+    held.put(roomKey, new Held(lease.fence(), lease.previousFence(),
+        System.nanoTime() + lease.millisLeft() * 1_000_000L));
+    startTimer();
   }
 
   /** Stops serving the room: its lease is no longer ours (taken over, or not renewed in time). */

@@ -1,5 +1,6 @@
 package dev.parlor.room.store;
 
+import dev.parlor.common.bus.RoomEnvelope.PassedLease;
 import dev.parlor.common.bus.StorageMessages.Loaded;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -35,18 +36,24 @@ public interface RoomStore {
   }
 
   /**
-   * As {@link #release}, for a room handed over to another node: completes with what to send the
-   * next owner along with the news (the room's document, if this store can vouch that it is exactly
-   * what is stored), or null.
+   * As {@link #release}, for a room handed over to nextNode (null when unknown): completes with
+   * what to send the next owner along with the news: the room's document, if this store can vouch
+   * that it is exactly what is stored (else null), and the lease when it was passed to nextNode
+   * rather than released (else null).
    */
-  default Future<Buffer> handOver(String roomKey, Supplier<List<byte[]>> document) {
-    return release(roomKey).map(v -> null);
+  default Future<HandOff> handOver(String roomKey, Supplier<List<byte[]>> document, String nextNode) {
+    return release(roomKey).map(v -> new HandOff(null, null));
+  }
+
+  /** What {@link #handOver} gives the room's next owner. */
+  record HandOff(Buffer document, PassedLease lease) {
   }
 
   /**
-   * Another node released a room this store may be waiting to claim; {@code handedOver} is the
-   * document that node's {@link #handOver} gave, decoded (null when none).
+   * Another node released a room this store may be waiting to claim, or passed its lease here:
+   * {@code handedOver} is the document that node's {@link #handOver} gave, decoded (null when
+   * none); lease the lease it passed, its time left already reduced by the message's transit (or null).
    */
-  default void released(String roomKey, Loaded handedOver) {
+  default void released(String roomKey, Loaded handedOver, PassedLease lease) {
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parlor.common.bus.Addresses;
+import dev.parlor.common.bus.RoomEnvelope.PassedLease;
 import dev.parlor.common.bus.StorageMessages;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -24,6 +25,7 @@ class RoomLeasesTest {
   final AtomicReference<String> mode = new AtomicReference<>("ok");
   final AtomicInteger claims = new AtomicInteger();
   final AtomicInteger renewals = new AtomicInteger();
+  final AtomicInteger releases = new AtomicInteger();
 
   @BeforeEach
   void start() {
@@ -58,7 +60,22 @@ class RoomLeasesTest {
             msg.reply(b);
           }
         }
-        case StorageMessages.RELEASE -> msg.reply(Buffer.buffer().appendByte(StorageMessages.OK));
+        case StorageMessages.RELEASE -> {
+          releases.incrementAndGet();
+          msg.reply(Buffer.buffer().appendByte(StorageMessages.OK));
+        }
+        case StorageMessages.PASS -> {
+          String room = r.readString();
+          String node = r.readString();
+          long fence = r.readLong();
+          String next = r.readString();
+          if (mode.get().equals("old-persistence")) {
+            msg.fail(400, "unknown storage request");
+          } else {
+            msg.reply(StorageMessages.claimed(new StorageMessages.Claimed(StorageMessages.OK, fence + 100, next,
+                r.readLong(), fence)));
+          }
+        }
         default -> msg.fail(400, "unexpected");
       }
     });
@@ -163,5 +180,44 @@ class RoomLeasesTest {
     CompletableFuture<Long> gone = new CompletableFuture<>();
     vertx.runOnContext(v -> gone.complete(leases.fence("yjs/d")));
     assertNull(gone.get(2, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void aPassedLeaseLeavesTheOldOwnerAndServesTheNextWithoutAClaim() throws Exception {
+    RoomLeases old = leases(5_000, new CompletableFuture<>());
+    long fence = onContext(() -> old.acquire("yjs/e"));
+    PassedLease passed = onContext(() -> old.pass("yjs/e", fence, "next-node"));
+    assertEquals(new PassedLease("next-node", fence + 100, fence, passed.millisLeft()), passed);
+    assertTrue(passed.millisLeft() > 4_000 && passed.millisLeft() <= 5_000, "left: " + passed.millisLeft());
+    CompletableFuture<Long> gone = new CompletableFuture<>();
+    vertx.runOnContext(v -> gone.complete(old.fence("yjs/e")));
+    assertNull(gone.get(2, TimeUnit.SECONDS), "the old owner no longer holds it");
+
+    // The next owner: a join's claim is waiting (the old owner held the lease) when the pass arrives.
+    mode.set("held");
+    RoomLeases next = leases(5_000, new CompletableFuture<>());
+    CompletableFuture<Long> claimed = new CompletableFuture<>();
+    vertx.runOnContext(v -> next.acquire("yjs/e").onSuccess(claimed::complete));
+    Thread.sleep(200);
+    int claimsBefore = claims.get();
+    vertx.runOnContext(v -> {
+      next.adopt("yjs/e", passed);
+      next.released("yjs/e");
+    });
+    assertEquals(fence + 100, claimed.get(2, TimeUnit.SECONDS), "the waiting claim takes the passed lease");
+    assertEquals(fence + 100, (long) onContext(() -> next.acquire("yjs/e")), "and so does a later one");
+    assertEquals(claimsBefore, claims.get(), "without asking Redis again");
+    CompletableFuture<Long> previous = new CompletableFuture<>();
+    vertx.runOnContext(v -> previous.complete(next.previousFence("yjs/e")));
+    assertEquals(fence, previous.get(2, TimeUnit.SECONDS), "the handed-over document is vouched for by it");
+  }
+
+  @Test
+  void aPassRefusedByAnOlderPersistenceServiceReleasesTheLease() throws Exception {
+    RoomLeases leases = leases(5_000, new CompletableFuture<>());
+    long fence = onContext(() -> leases.acquire("yjs/f"));
+    mode.set("old-persistence");
+    assertNull(onContext(() -> leases.pass("yjs/f", fence, "next-node")));
+    assertEquals(1, releases.get(), "released instead, so the next owner's claim goes on at once");
   }
 }
