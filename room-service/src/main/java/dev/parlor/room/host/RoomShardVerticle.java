@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,7 @@ public final class RoomShardVerticle extends VerticleBase {
   private final RoomMetrics metrics;
   private final Settings settings;
   private final RoomNodeDirectory directory;
+  private final CopyBuilds copyBuilds;
   private final Map<String, RoomHost> rooms = new HashMap<>();
   private final Map<String, Long> idleTimers = new HashMap<>();
   private final MovedRooms movedRooms = new MovedRooms();
@@ -67,8 +69,9 @@ public final class RoomShardVerticle extends VerticleBase {
   }
 
   public RoomShardVerticle(String nodeId, int shard, Function<Vertx, RoomStore> storeFactory,
-                           RoomMetrics metrics, RoomNodeDirectory directory, Settings settings) {
+                           RoomMetrics metrics, RoomNodeDirectory directory, CopyBuilds copyBuilds, Settings settings) {
     this.settings = settings;
+    this.copyBuilds = copyBuilds;
     this.directory = directory;
     this.storeFactory = storeFactory;
     this.nodeId = nodeId;
@@ -278,15 +281,25 @@ public final class RoomShardVerticle extends VerticleBase {
     }
     String roomKey = env.roomKey();
     long id = env.connId();
+    Context context = vertx.getOrCreateContext();
+    copyBuilds.started();
     vertx.executeBlocking(() -> new YjsDocument(updates, settings.maxTail()), false).onComplete(ar -> {
       if (ar.failed()) {
         log.atWarn().addKeyValue("room", roomKey).log("document copy not built: {}", ar.cause().toString());
         msg.fail(500, "copy not built");
-        return;
+      } else {
+        copies.put(roomKey, id, updates, ar.result());
+        vertx.setTimer(COPY_KEEP_MS, t -> copies.expire(roomKey, id));
       }
-      copies.put(roomKey, id, updates, ar.result());
-      vertx.setTimer(COPY_KEEP_MS, t -> copies.expire(roomKey, id));
-      msg.reply(null);
+      // Confirmed once the node's other builds are done too (or after HOLD_MS): see CopyBuilds.
+      AtomicBoolean confirmed = new AtomicBoolean();
+      Runnable confirm = () -> {
+        if (ar.succeeded() && confirmed.compareAndSet(false, true)) {
+          context.runOnContext(v -> msg.reply(null));
+        }
+      };
+      vertx.setTimer(CopyBuilds.HOLD_MS, t -> confirm.run());
+      copyBuilds.ended(confirm);
     });
   }
 
