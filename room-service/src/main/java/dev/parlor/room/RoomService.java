@@ -5,7 +5,7 @@ import dev.parlor.common.bus.StorageMessages;
 import dev.parlor.common.cluster.ClusterNode;
 import dev.parlor.common.config.ParlorConfig;
 import dev.parlor.common.placement.RoomNodeDirectory;
-import dev.parlor.room.host.CopyBuilds;
+import dev.parlor.room.host.IncomingMoves;
 import dev.parlor.room.host.RoomMetrics;
 import dev.parlor.room.host.RoomShardVerticle;
 import dev.parlor.room.store.BusRoomStore;
@@ -40,11 +40,11 @@ public final class RoomService {
         config.integer("PARLOR_MOVE_CONCURRENCY", 8));
     Function<Vertx, RoomStore> stores = storeFactory(node);
     RoomMetrics metrics = new RoomMetrics(node.metrics());
-    CopyBuilds copyBuilds = new CopyBuilds();
+    IncomingMoves incoming = new IncomingMoves();
     RoomNodeDirectory directory = new RoomNodeDirectory(node);
     List<Future<String>> deployed = new ArrayList<>();
     for (int i = 0; i < shards; i++) {
-      deployed.add(node.vertx().deployVerticle(new RoomShardVerticle(node.nodeId(), i, stores, metrics, directory, copyBuilds,
+      deployed.add(node.vertx().deployVerticle(new RoomShardVerticle(node.nodeId(), i, stores, metrics, directory, incoming,
           settings)));
     }
     long handover = config.longValue("PARLOR_HANDOVER_MS", 10_000, 0, 600_000);

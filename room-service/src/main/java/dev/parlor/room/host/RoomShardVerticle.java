@@ -27,7 +27,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +49,7 @@ public final class RoomShardVerticle extends VerticleBase {
   private final RoomMetrics metrics;
   private final Settings settings;
   private final RoomNodeDirectory directory;
-  private final CopyBuilds copyBuilds;
+  private final IncomingMoves incoming;
   private final Map<String, RoomHost> rooms = new HashMap<>();
   private final Map<String, Long> idleTimers = new HashMap<>();
   private final MovedRooms movedRooms = new MovedRooms();
@@ -69,9 +68,9 @@ public final class RoomShardVerticle extends VerticleBase {
   }
 
   public RoomShardVerticle(String nodeId, int shard, Function<Vertx, RoomStore> storeFactory,
-                           RoomMetrics metrics, RoomNodeDirectory directory, CopyBuilds copyBuilds, Settings settings) {
+                           RoomMetrics metrics, RoomNodeDirectory directory, IncomingMoves incoming, Settings settings) {
     this.settings = settings;
-    this.copyBuilds = copyBuilds;
+    this.incoming = incoming;
     this.directory = directory;
     this.storeFactory = storeFactory;
     this.nodeId = nodeId;
@@ -225,6 +224,7 @@ public final class RoomShardVerticle extends VerticleBase {
     PassedLease lease = handOver.lease() != null && nodeId.equals(handOver.lease().node())
         ? handOver.lease().less((RoomEnvelope.nowMicros() - env.sentAtMicros()) / 1000) : null;
     store.released(env.roomKey(), document, lease);
+    incoming.arrived(env.roomKey());
     RoomHost host = rooms.get(env.roomKey());
     if (host == null && (lease != null || document != null && nodeId.equals(directory.ownerOf(env.roomKey())))) {
       host = host(env.roomKey(), true);
@@ -282,24 +282,21 @@ public final class RoomShardVerticle extends VerticleBase {
     String roomKey = env.roomKey();
     long id = env.connId();
     Context context = vertx.getOrCreateContext();
-    copyBuilds.started();
+    incoming.buildStarted();
     vertx.executeBlocking(() -> new YjsDocument(updates, settings.maxTail()), false).onComplete(ar -> {
       if (ar.failed()) {
         log.atWarn().addKeyValue("room", roomKey).log("document copy not built: {}", ar.cause().toString());
         msg.fail(500, "copy not built");
-      } else {
-        copies.put(roomKey, id, updates, ar.result());
-        vertx.setTimer(COPY_KEEP_MS, t -> copies.expire(roomKey, id));
+        incoming.buildFailed();
+        return;
       }
-      // Confirmed once the node's other builds are done too (or after HOLD_MS): see CopyBuilds.
-      AtomicBoolean confirmed = new AtomicBoolean();
-      Runnable confirm = () -> {
-        if (ar.succeeded() && confirmed.compareAndSet(false, true)) {
-          context.runOnContext(v -> msg.reply(null));
-        }
-      };
-      vertx.setTimer(CopyBuilds.HOLD_MS, t -> confirm.run());
-      copyBuilds.ended(confirm);
+      copies.put(roomKey, id, updates, ar.result());
+      vertx.setTimer(COPY_KEEP_MS, t -> copies.expire(roomKey, id));
+      // Confirmed when its turn comes (see IncomingMoves): the sender then hands the room over.
+      incoming.built(roomKey, () -> context.runOnContext(v -> {
+        msg.reply(null);
+        vertx.setTimer(IncomingMoves.HOLD_MS, t -> incoming.overdue(roomKey));
+      }));
     });
   }
 
