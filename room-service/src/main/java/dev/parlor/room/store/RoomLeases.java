@@ -37,7 +37,7 @@ public final class RoomLeases {
 
   private static final class Held {
     final long fence;
-    final long previousFence;
+    long previousFence;
     long deadlineNanos;
 
     Held(long fence, long previousFence, long deadlineNanos) {
@@ -121,7 +121,11 @@ public final class RoomLeases {
       Claimed c = new StorageMessages.Reader(ar.result().body()).claimed();
       Long nudged = releasedAt.remove(roomKey);
       if (c.status() == StorageMessages.OK) {
-        held.put(roomKey, new Held(c.fence(), c.previousFence(), sentAt + settings.ttlMillis() * 1_000_000L));
+        // A claim that overtook the hand-over re-claims the lease passed here: the room's previous
+        // owner is then the one that passed it (see adopt).
+        Held passed = held.get(roomKey);
+        long previous = passed != null && passed.fence == c.previousFence() ? passed.previousFence : c.previousFence();
+        held.put(roomKey, new Held(c.fence(), previous, sentAt + settings.ttlMillis() * 1_000_000L));
         startTimer();
         claimed.complete(c.fence());
       } else if (System.nanoTime() >= giveUpAtNanos) {
@@ -221,6 +225,14 @@ public final class RoomLeases {
    */
   public void adopt(String roomKey, PassedLease lease) {
     adopted.increment();
+    Held own = held.get(roomKey);
+    if (own != null && own.fence >= lease.fence()) {
+      // A claim of this node's (a client's join overtook the hand-over) took the passed lease over.
+      if (own.previousFence == lease.fence()) {
+        own.previousFence = lease.previousFence();
+      }
+      return;
+    }
     held.put(roomKey, new Held(lease.fence(), lease.previousFence(),
         System.nanoTime() + lease.millisLeft() * 1_000_000L));
     startTimer();

@@ -220,4 +220,16 @@ class RoomLeasesTest {
     assertNull(onContext(() -> leases.pass("yjs/f", fence, "next-node")));
     assertEquals(1, releases.get(), "released instead, so the next owner's claim goes on at once");
   }
+
+  @Test
+  void aPassedLeaseArrivingAfterTheNodesOwnClaimOfItKeepsTheNewerToken() throws Exception {
+    RoomLeases leases = leases(5_000, new CompletableFuture<>());
+    long fence = onContext(() -> leases.acquire("yjs/g")); // a join's claim overtook the hand-over
+    CompletableFuture<Long> kept = new CompletableFuture<>();
+    vertx.runOnContext(v -> {
+      leases.adopt("yjs/g", new PassedLease("this-node", fence - 1, 7, 5_000));
+      kept.complete(leases.fence("yjs/g"));
+    });
+    assertEquals(fence, kept.get(2, TimeUnit.SECONDS), "appends go on under the claim's newer token");
+  }
 }
