@@ -70,6 +70,7 @@ final class RoomHost implements RoomOutput {
     Timer.Sample sample = Timer.start();
     long start = System.nanoTime();
     long[] readAt = new long[1];
+    boolean[] fromCopy = new boolean[1];
     // Merging a stored log is CPU work: it runs on a worker, not on the shard's event loop.
     this.loaded = store.load(roomKey)
         .compose(updates -> {
@@ -77,12 +78,16 @@ final class RoomHost implements RoomOutput {
           YjsDocument copied = copies.take(roomKey, updates);
           if (copied != null) {
             metrics.copiedLoads.increment();
+            fromCopy[0] = true;
             return Future.succeededFuture(copied);
           }
           return vertx.executeBlocking(() -> new YjsDocument(updates, maxTail), false);
         })
         .map(doc -> {
           room = new YjsRoom(roomKey, doc, store, this);
+          if (fromCopy[0]) {
+            room.handedOver(); // vouched for by its previous owner, as the copy's use shows
+          }
           long loadedNanos = sample.stop(metrics.load);
           log.atInfo().addKeyValue("room", roomKey).addKeyValue("bytes", doc.sizeBytes())
               .addKeyValue("readMs", (readAt[0] - start) / 1_000_000)

@@ -34,6 +34,14 @@ public final class YjsRoom {
   private final Map<Long, Access> connections = new HashMap<>();
   /** Connections sent a step 2: they hold everything the room has (all later updates are relayed to them). */
   private final Set<Long> synced = new HashSet<>();
+  /**
+   * For a room loaded from the document its previous owner handed over: that document's state, and
+   * the updates applied since (null once there are too many), so that a re-attached client whose
+   * known state is that state gets only those, without a diff of the whole document.
+   */
+  private Map<Long, Long> handedOverState;
+  private List<byte[]> sinceHandOver;
+  static final int MAX_SINCE_HAND_OVER = 256;
 
   /**
    * Documents and updates from this size on are worked on off the event loop (a 64 KB scan takes
@@ -59,12 +67,31 @@ public final class YjsRoom {
     connections.put(connId, access);
     out.send(connId, YMessage.syncStep1(doc.stateVector()));
     if (reattached) {
-      sendMissing(connId, knownState != null && isStateVector(knownState) ? knownState : YUpdates.emptyStateVector());
+      boolean known = knownState != null && isStateVector(knownState);
+      if (known && handedOverState != null && handedOverState.equals(StateVectors.decode(knownState))) {
+        // It holds the handed-over document, deletions too (its old owner relayed every update).
+        sendStep2(connId, YMessage.syncStep2(sinceHandOver.isEmpty() ? EMPTY_UPDATE : YUpdates.merge(sinceHandOver)));
+      } else {
+        sendMissing(connId, known ? knownState : YUpdates.emptyStateVector());
+      }
     }
     AwarenessUpdate present = awareness.present();
     if (!present.entries().isEmpty()) {
       out.send(connId, YMessage.awareness(present.encode()));
     }
+  }
+
+  private static final byte[] EMPTY_UPDATE = {0, 0};
+
+  /**
+   * The document is exactly what the room's previous owner had and relayed to its clients (the
+   * handed-over document it vouched for): clients re-attached with that state get only what the
+   * room applies from now on. Only for such a document: one read back from storage may hold a
+   * deletion its clients were never sent, which a state vector does not show.
+   */
+  public void handedOver() {
+    handedOverState = StateVectors.decode(doc.stateVector());
+    sinceHandOver = new java.util.ArrayList<>();
   }
 
   private boolean isStateVector(byte[] bytes) {
@@ -261,6 +288,13 @@ public final class YjsRoom {
     store.append(roomKey, novel).onComplete(ar -> {
       if (ar.succeeded()) {
         doc.apply(novel);
+        if (sinceHandOver != null) {
+          sinceHandOver.add(novel);
+          if (sinceHandOver.size() > MAX_SINCE_HAND_OVER) { // later joiners get a diff of the whole
+            handedOverState = null;
+            sinceHandOver = null;
+          }
+        }
         out.broadcast(connId, relay);
         out.documentChanged();
       } else if (ar.cause() instanceof StaleOwnerException) {

@@ -9,6 +9,7 @@ import dev.parlor.common.bus.CloseCodes;
 import dev.parlor.common.bus.RoomEnvelope.Access;
 import dev.parlor.room.store.MemoryRoomStore;
 import dev.parlor.room.store.RoomStore;
+import dev.parlor.yjs.TextUpdates;
 import dev.parlor.yjs.YUpdates;
 import dev.parlor.yjs.protocol.AwarenessUpdate;
 import dev.parlor.yjs.protocol.YMessage;
@@ -69,6 +70,38 @@ class YjsRoomTest {
     assertArrayEquals(YUpdates.stateVector(BANG), YUpdates.stateVector(step2.payload()));
     assertArrayEquals(YUpdates.diff(YUpdates.merge(List.of(HI, BANG)), known), step2.payload(),
         "the step 2 holds \"!\" and not \"hi\"");
+  }
+
+  @Test
+  void aClientReattachedToAHandedOverDocumentGetsOnlyWhatWasAppliedSince() {
+    YjsRoom moved = new YjsRoom("yjs/doc-1", new YjsDocument(List.of(HI), 4), store, out);
+    moved.handedOver();
+    byte[] known = YUpdates.stateVector(HI); // all the previous owner had, and had sent its clients
+    moved.join(1, Access.WRITE, true, known);
+    YMessage first = YMessage.decode(out.of("send").get(1).frame());
+    assertEquals(YMessage.Kind.SYNC_STEP2, first.kind());
+    assertArrayEquals(new byte[] {0, 0}, first.payload(), "nothing was applied since: an empty update");
+    moved.message(1, YMessage.syncUpdate(BANG));
+    byte[] deletion = TextUpdates.delete(7, 1, 0); // changes no state vector
+    moved.message(1, YMessage.syncUpdate(deletion));
+    out.sent.clear();
+    moved.join(2, Access.WRITE, true, known);
+    YMessage second = YMessage.decode(out.of("send").get(1).frame());
+    assertArrayEquals(YUpdates.merge(List.of(BANG, deletion)), second.payload(),
+        "what was applied since, the deletion included, and not \"hi\"");
+    out.sent.clear();
+    moved.join(3, Access.WRITE, true, YUpdates.emptyStateVector());
+    assertArrayEquals(YUpdates.stateVector(YUpdates.merge(List.of(HI, BANG))),
+        YUpdates.stateVector(YMessage.decode(out.of("send").get(1).frame()).payload()),
+        "another known state: a diff of the whole document");
+    for (int i = 0; i <= YjsRoom.MAX_SINCE_HAND_OVER; i++) {
+      moved.message(1, YMessage.syncUpdate(TextUpdates.typed(8, i, 'x')));
+    }
+    out.sent.clear();
+    moved.join(4, Access.WRITE, true, known);
+    byte[] whole = YMessage.decode(out.of("send").get(1).frame()).payload();
+    assertArrayEquals(YUpdates.diff(moved.document().state(), known), whole,
+        "past the limit, a diff of the whole document");
   }
 
   @Test
