@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,9 @@ public final class RoomNodeDirectory {
   private final Set<String> pinging = ConcurrentHashMap.newKeySet();
   /** Nodes that said they are leaving: out of the view even while the map still lists them. */
   private final Set<String> withdrawing = ConcurrentHashMap.newKeySet();
+  /** Reads of the map are numbered: one that completes after a later one has been applied is stale. */
+  private final AtomicLong reads = new AtomicLong();
+  private long applied;
   private static final long PING_GIVE_UP_MILLIS = 5_000;
   private static final long PING_RETRY_MILLIS = 100;
   private AsyncMap<String, String> announcements;
@@ -127,45 +131,68 @@ public final class RoomNodeDirectory {
       return Future.succeededFuture();
     }
     Future<Map<String, String>> read;
+    long number = reads.incrementAndGet();
     try {
       read = announcements.entries();
     } catch (RuntimeException e) { // Vert.x is closing: its worker pool refuses the read
       return Future.failedFuture(e);
     }
     return read.map(entries -> {
-      Set<String> live = Set.copyOf(node.clusterManager().getNodes());
-      Map<String, Integer> next = new TreeMap<>();
-      // With no room node in view there is nothing to move and nowhere else to route: admit at once.
-      boolean admitAll = shardsByNode.isEmpty();
-      withdrawing.removeIf(id -> !live.contains(id));
-      entries.forEach((id, json) -> {
-        if (live.contains(id) && !withdrawing.contains(id)) {
-          int shards = new JsonObject(json).getInteger("shards", 1);
-          if (admitAll || id.equals(node.nodeId())) {
-            answered.add(id);
-          }
-          if (answered.contains(id)) {
-            next.put(id, shards);
-          } else {
-            ping(id, shards);
-          }
-        }
-      });
-      answered.removeIf(id -> !live.contains(id) || !entries.containsKey(id)); // back later: pinged again
-      boolean changed = !next.equals(shardsByNode);
-      // A member leaving matters even when the room nodes stay the same: a node that withdrew and
-      // was handing rooms over may have died midway.
-      boolean membersLeft = !live.containsAll(members);
-      shardsByNode = Map.copyOf(next);
-      members = live;
-      if (changed) {
-        log.atInfo().addKeyValue("roomNodes", next.keySet()).log("room nodes changed");
-      }
-      if (changed || membersLeft) {
+      if (apply(number, entries)) {
         listeners.forEach(Runnable::run);
       }
       return null;
     });
+  }
+
+  /**
+   * Sets the view from one read of the map, unless a later read was applied already: reads run
+   * concurrently (the timer, membership events, pings), and an older one completing last would
+   * take nodes out of the view, and, emptying it, let the next read admit unpinged nodes at once.
+   * True when the listeners are to be told.
+   */
+  private synchronized boolean apply(long number, Map<String, String> entries) {
+    if (number < applied) {
+      return false;
+    }
+    applied = number;
+    Set<String> live = Set.copyOf(node.clusterManager().getNodes());
+    Map<String, Integer> next = new TreeMap<>();
+    // With no room node in view there is nothing to move and nowhere else to route: admit at once.
+    boolean admitAll = shardsByNode.isEmpty();
+    withdrawing.removeIf(id -> !live.contains(id));
+    entries.forEach((id, json) -> {
+      if (live.contains(id) && !withdrawing.contains(id)) {
+        int shards = new JsonObject(json).getInteger("shards", 1);
+        if (admitAll || id.equals(node.nodeId())) {
+          answered.add(id);
+        }
+        if (answered.contains(id)) {
+          next.put(id, shards);
+        } else {
+          ping(id, shards);
+        }
+      }
+    });
+    // A node in view stays while it is a live member that did not withdraw, even if this read
+    // lacks it: a read during a partition migration (a member joining) can come back without
+    // entries that are there, and the view would flap empty. Nodes leave by withdrawing or dying.
+    shardsByNode.forEach((id, shards) -> {
+      if (!entries.containsKey(id) && live.contains(id) && !withdrawing.contains(id)) {
+        next.put(id, shards);
+      }
+    });
+    answered.removeIf(id -> !live.contains(id) || !entries.containsKey(id) && !next.containsKey(id));
+    boolean changed = !next.equals(shardsByNode);
+    // A member leaving matters even when the room nodes stay the same: a node that withdrew and
+    // was handing rooms over may have died midway.
+    boolean membersLeft = !live.containsAll(members);
+    shardsByNode = Map.copyOf(next);
+    members = live;
+    if (changed) {
+      log.atInfo().addKeyValue("roomNodes", next.keySet()).log("room nodes changed");
+    }
+    return changed || membersLeft;
   }
 
   /**
