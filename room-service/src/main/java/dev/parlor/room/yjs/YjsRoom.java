@@ -11,6 +11,7 @@ import dev.parlor.yjs.YjsFormatException;
 import dev.parlor.yjs.protocol.AwarenessUpdate;
 import dev.parlor.yjs.protocol.AwarenessUpdate.Entry;
 import dev.parlor.yjs.protocol.YMessage;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -91,7 +92,7 @@ public final class YjsRoom {
    */
   public void handedOver() {
     handedOverState = StateVectors.decode(doc.stateVector());
-    sinceHandOver = new java.util.ArrayList<>();
+    sinceHandOver = new ArrayList<>();
   }
 
   private boolean isStateVector(byte[] bytes) {
