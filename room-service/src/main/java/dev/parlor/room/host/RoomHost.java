@@ -1,10 +1,10 @@
 package dev.parlor.room.host;
 
 import dev.parlor.common.bus.RoomEnvelope;
-import dev.parlor.common.bus.StorageMessages;
-import dev.parlor.common.bus.StorageMessages.Loaded;
 import dev.parlor.common.bus.RoomEnvelope.Access;
 import dev.parlor.common.bus.RoomEnvelope.Op;
+import dev.parlor.common.bus.StorageMessages;
+import dev.parlor.common.bus.StorageMessages.Loaded;
 import dev.parlor.room.store.RoomStore;
 import dev.parlor.room.yjs.YjsDocument;
 import dev.parlor.room.yjs.YjsRoom;
@@ -202,7 +202,7 @@ final class RoomHost implements RoomOutput {
 
   /**
    * Hands the room over: new frames are answered MOVED, the room's writes are stored and its lease
-   * released. Completes with the document to send the next owner (so that it need not read it back
+   * passed to nextNode (released when there is none). Completes with the document to send the next owner (so that it need not read it back
    * from storage) when the store vouches for it, and the room's awareness table; the caller then
    * tells the next owner, and only then the connections ({@link #moveAway}). copyId: the copy sent
    * ahead ({@link #copyAhead}), or 0; with one, the document is only what was applied after it.
@@ -220,7 +220,7 @@ final class RoomHost implements RoomOutput {
         });
   }
 
-  /** A finished hand-over: the document and lease for the next owner (either may be null), the room's awareness table. */
+  /** A finished hand-over: the document and lease for the next owner (either may be null), and the awareness table. */
   record HandedOver(RoomStore.HandOff handOff, byte[] awareness) {
   }
 
