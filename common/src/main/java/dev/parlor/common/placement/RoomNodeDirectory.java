@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * Refreshed on every membership change and on a short period, so all gateways converge on the same
  * view without a central service in the message path.
  */
-public final class RoomNodeDirectory {
+public final class RoomNodeDirectory implements RoomOwners {
   private static final Logger log = LoggerFactory.getLogger(RoomNodeDirectory.class);
 
   private final ClusterNode node;
@@ -236,6 +236,7 @@ public final class RoomNodeDirectory {
   }
 
   /** Runs after every change of the set of room nodes, and when a member left (on the directory's context). */
+  @Override
   public void onChange(Runnable listener) {
     listeners.add(listener);
   }
@@ -245,16 +246,19 @@ public final class RoomNodeDirectory {
   }
 
   /** The id of the room node that owns roomKey, or null when no room node is live. */
+  @Override
   public String ownerOf(String roomKey) {
     return RoomPlacement.owner(roomKey, shardsByNode.keySet());
   }
 
   /** The event-bus address serving roomKey, or null when no room node is live. */
+  @Override
   public String addressFor(String roomKey) {
     return addressOn(ownerOf(roomKey), roomKey);
   }
 
   /** The address of the room's shard on that node, or null when the node is not a room node (now). */
+  @Override
   public String addressOn(String nodeId, String roomKey) {
     Integer shards = nodeId == null ? null : shardsByNode.get(nodeId);
     return shards == null ? null : Addresses.roomShard(nodeId, RoomPlacement.shard(roomKey, shards));

@@ -9,7 +9,7 @@ import dev.parlor.common.bus.RoomEnvelope.Op;
 import dev.parlor.common.bus.RoomEnvelope.PassedLease;
 import dev.parlor.common.bus.StorageMessages;
 import dev.parlor.common.bus.StorageMessages.Loaded;
-import dev.parlor.common.placement.RoomNodeDirectory;
+import dev.parlor.common.placement.RoomOwners;
 import dev.parlor.room.store.RoomStore;
 import dev.parlor.room.yjs.YjsDocument;
 import io.vertx.core.Context;
@@ -48,7 +48,7 @@ public final class RoomShardVerticle extends VerticleBase {
   private RoomStore store;
   private final RoomMetrics metrics;
   private final Settings settings;
-  private final RoomNodeDirectory directory;
+  private final RoomOwners directory;
   private final IncomingMoves incoming;
   private final Map<String, RoomHost> rooms = new HashMap<>();
   private final Map<String, Long> idleTimers = new HashMap<>();
@@ -68,7 +68,7 @@ public final class RoomShardVerticle extends VerticleBase {
   }
 
   public RoomShardVerticle(String nodeId, int shard, Function<Vertx, RoomStore> storeFactory,
-                           RoomMetrics metrics, RoomNodeDirectory directory, IncomingMoves incoming, Settings settings) {
+                           RoomMetrics metrics, RoomOwners directory, IncomingMoves incoming, Settings settings) {
     this.settings = settings;
     this.incoming = incoming;
     this.directory = directory;

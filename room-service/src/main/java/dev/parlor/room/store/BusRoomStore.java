@@ -51,6 +51,7 @@ public final class BusRoomStore implements RoomStore {
   /** Documents handed over by a room's previous owner, waiting for this node's claim. */
   private final Map<String, Loaded> handedOver = new HashMap<>();
   private final Counter handedOverLoads;
+  private final Counter appendBatches;
   private List<Pending> pending = new ArrayList<>();
   private boolean inFlight;
   private boolean scheduled;
@@ -60,6 +61,9 @@ public final class BusRoomStore implements RoomStore {
     this.vertx = vertx;
     this.handedOverLoads = Counter.builder("parlor_room_handed_over_loads")
         .description("rooms loaded from the document their previous owner handed over, not from storage")
+        .register(registry);
+    this.appendBatches = Counter.builder("parlor_room_append_batches")
+        .description("group commits sent to persistence-service (appends per batch = appends / batches)")
         .register(registry);
     this.leases = leases;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMillis);
@@ -119,6 +123,7 @@ public final class BusRoomStore implements RoomStore {
     List<Pending> batch = pending;
     pending = new ArrayList<>();
     inFlight = true;
+    appendBatches.increment();
     List<Append> appends = new ArrayList<>(batch.size());
     batch.forEach(p -> appends.add(p.append()));
     vertx.eventBus().<Buffer>request(Addresses.PERSISTENCE, StorageMessages.append(appends), options)
