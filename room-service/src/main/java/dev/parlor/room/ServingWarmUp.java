@@ -93,10 +93,12 @@ final class ServingWarmUp {
       }
     });
     long deadline = System.nanoTime() + maxMillis * 1_000_000L;
-    return Future.all(gateway.completion(), vertx.deployVerticle(shard))
-        .compose(deployed -> warmUp.rounds(0, maxRounds, deadline)
-            .map(rounds -> new Result(rounds, warmUp.relayed.get()))
-            .eventually(() -> Future.join(vertx.undeploy(deployed.resultAt(1)), gateway.unregister())));
+    Future<String> deployed = vertx.deployVerticle(shard);
+    return Future.all(gateway.completion(), deployed)
+        .compose(started -> warmUp.rounds(0, maxRounds, deadline))
+        .map(rounds -> new Result(rounds, warmUp.relayed.get()))
+        // Whatever happened, nothing of the warm-up stays: the shard (if it started) and the gateway go.
+        .eventually(() -> Future.join(deployed.compose(vertx::undeploy), gateway.unregister()));
   }
 
   private Future<Integer> rounds(int done, int maxRounds, long deadline) {
