@@ -11,6 +11,6 @@ public interface RoomOwners {
   /** The address of the room's shard on that node, or null when the node is not a room node (now). */
   String addressOn(String nodeId, String roomKey);
 
-  /** Called, on the thread that changed it, whenever the set of room nodes changes. */
+  /** Runs listener after every change of the set of room nodes. */
   void onChange(Runnable listener);
 }
