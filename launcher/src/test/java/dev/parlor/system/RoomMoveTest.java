@@ -123,9 +123,13 @@ class RoomMoveTest {
           assertResyncedWithADiff(p, client - 1);
         }
       }
+      double batchesBefore = count(parlor, "parlor_room_append_batches");
       for (Pair p : pairs) {
         exchange(p, client++);
       }
+      // Every room is on the one node left now: its updates reached Redis in group commits, counted.
+      double batches = count(parlor, "parlor_room_append_batches") - batchesBefore;
+      assertTrue(batches >= 1 && batches <= pairs.size(), batches + " group commits for " + pairs.size() + " updates");
       for (Pair p : pairs) {
         assertStoredAndConnected(clients, parlor, p);
       }
