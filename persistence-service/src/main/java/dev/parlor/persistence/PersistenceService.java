@@ -6,9 +6,12 @@ import dev.parlor.persistence.api.RoomDataApi;
 import dev.parlor.persistence.store.Compaction;
 import dev.parlor.persistence.store.RoomDataStore;
 import dev.parlor.persistence.store.StorageEndpoint;
+import dev.parlor.persistence.store.StorageWarmUp;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * persistence-service: everything stored in Redis. Rooms load, append and compact through
@@ -16,6 +19,10 @@ import io.vertx.redis.client.Redis;
  * Ready only while Redis answers.
  */
 public final class PersistenceService {
+  private static final Logger log = LoggerFactory.getLogger(PersistenceService.class);
+  /** Each round is every request a room makes once; the first pays the cold costs. */
+  private static final int WARM_UP_ROUNDS = 10;
+
   private PersistenceService() {
   }
 
@@ -30,6 +37,24 @@ public final class PersistenceService {
     return node.vertx().deployVerticle(new StorageEndpoint(store, compaction, node.metrics(),
         node.config().integer("PARLOR_REDIS_POOL_SIZE", 16) * 4))
         .compose(id -> node.vertx().deployVerticle(new RoomDataApi(store, adminKey)))
+        .compose(id -> warmUp(node, store))
         .map(store);
+  }
+
+  /** See {@link StorageWarmUp}: before the service reports ready, within PARLOR_WARMUP_MS (0 skips it). */
+  private static Future<Void> warmUp(ClusterNode node, RoomDataStore store) {
+    long maxMillis = node.config().longValue("PARLOR_WARMUP_MS", 3000, 0, 60_000);
+    if (maxMillis == 0) {
+      return Future.succeededFuture();
+    }
+    long start = System.nanoTime();
+    return StorageWarmUp.run(node.vertx(), store, node.nodeId(), maxMillis, WARM_UP_ROUNDS).transform(ar -> {
+      if (ar.failed()) {
+        log.atWarn().log("storage warm-up incomplete, going on without: {}", ar.cause().toString());
+      }
+      log.atInfo().addKeyValue("rounds", ar.succeeded() ? ar.result() : 0)
+          .addKeyValue("tookMs", (System.nanoTime() - start) / 1_000_000).log("storage warmed up");
+      return Future.succeededFuture();
+    });
   }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /** Deploys room-service on a node: one shard verticle per event loop, a warm-up, then announces the node. */
 public final class RoomService {
@@ -39,7 +40,7 @@ public final class RoomService {
     RoomShardVerticle.Settings settings = new RoomShardVerticle.Settings(
         config.longValue("PARLOR_ROOM_IDLE_MS", 30_000, 0, Long.MAX_VALUE),
         config.integer("PARLOR_DOC_TAIL_UPDATES", 64),
-        config.integer("PARLOR_MOVE_CONCURRENCY", 8));
+        config.integer("PARLOR_MOVE_CONCURRENCY", 8), Level.INFO);
     Function<Vertx, RoomStore> stores = storeFactory(node);
     RoomMetrics metrics = new RoomMetrics(node.metrics());
     IncomingMoves incoming = new IncomingMoves();
@@ -89,6 +90,7 @@ public final class RoomService {
       log.atInfo().addKeyValue("rounds", rounds.succeeded() ? rounds.result() : 0)
           .addKeyValue("servingRounds", served.succeeded() ? served.result().rounds() : 0)
           .addKeyValue("relayed", served.succeeded() ? served.result().relayed() : 0)
+          .addKeyValue("moved", served.succeeded() ? served.result().moved() : 0)
           .addKeyValue("tookMs", (System.nanoTime() - start) / 1_000_000).log("warmed up");
       return Future.succeededFuture();
     });

@@ -29,6 +29,11 @@ final class LuaScript {
     }
   }
 
+  /** The SHA a script of resources/lua is run by. */
+  static String shaOf(String name) {
+    return new LuaScript(name).sha;
+  }
+
   /** Runs the script; keys are strings, args strings or byte arrays. */
   Future<Response> run(Redis redis, String[] keys, Object... args) {
     return redis.send(request(Command.EVALSHA, sha, keys, args)).recover(err -> {

@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Hosts one live room on a shard: loads it from the store (holding traffic until then), tracks
@@ -49,6 +50,8 @@ final class RoomHost implements RoomOutput {
   private final EventBus bus;
   private final RoomMetrics metrics;
   private final Runnable dropped;
+  /** The level of this room's load and move lines. */
+  private final Level events;
   private boolean merging;
   private final Map<Long, String> gatewayOf = new HashMap<>();
   private final Queue<Runnable> held = new ArrayDeque<>();
@@ -60,7 +63,8 @@ final class RoomHost implements RoomOutput {
   private boolean gone;
 
   RoomHost(String roomKey, String address, Vertx vertx, RoomStore store, RoomMetrics metrics, int maxTail,
-           DocumentCopies copies, Runnable dropped) {
+           Level events, DocumentCopies copies, Runnable dropped) {
+    this.events = events;
     this.roomKey = roomKey;
     this.address = address;
     this.dropped = dropped;
@@ -89,7 +93,7 @@ final class RoomHost implements RoomOutput {
             room.handedOver(); // vouched for by its previous owner, as the copy's use shows
           }
           long loadedNanos = sample.stop(metrics.load);
-          log.atInfo().addKeyValue("room", roomKey).addKeyValue("bytes", doc.sizeBytes())
+          log.atLevel(events).addKeyValue("room", roomKey).addKeyValue("bytes", doc.sizeBytes())
               .addKeyValue("readMs", (readAt[0] - start) / 1_000_000)
               .addKeyValue("totalMs", loadedNanos / 1_000_000).log("room loaded");
           return (Void) null;
@@ -184,7 +188,7 @@ final class RoomHost implements RoomOutput {
           if (ar.succeeded()) {
             return Future.succeededFuture(id);
           }
-          log.atInfo().addKeyValue("room", roomKey).log("document not copied ahead, handed over whole: {}",
+          log.atLevel(events).addKeyValue("room", roomKey).log("document not copied ahead, handed over whole: {}",
               ar.cause().getMessage());
           if (room != null) {
             room.document().endCopy();
@@ -252,7 +256,7 @@ final class RoomHost implements RoomOutput {
     Map<Long, String> moved = Map.copyOf(gatewayOf);
     if (!gone) {
       gone = true;
-      log.atInfo().addKeyValue("room", roomKey).addKeyValue("connections", moved.size())
+      log.atLevel(events).addKeyValue("room", roomKey).addKeyValue("connections", moved.size())
           .log("room no longer served here; its connections are routed to the owner");
       Buffer state = room == null ? null : Buffer.buffer(room.document().stateVector());
       moved.forEach((connId, gateway) -> {

@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * One shard of a room node: takes the room traffic of the rooms that hash to it, on one event
@@ -63,8 +64,15 @@ public final class RoomShardVerticle extends VerticleBase {
   private MessageConsumer<Buffer> consumer;
   private MessageConsumer<String> resets;
 
-  /** idleMillis: how long an empty room stays loaded; maxTail: see YjsDocument; moveConcurrency: rooms handed over at once. */
-  public record Settings(long idleMillis, int maxTail, int moveConcurrency) {
+  /**
+   * idleMillis: how long an empty room stays loaded; maxTail: see YjsDocument; moveConcurrency: rooms
+   * handed over at once; roomEvents: the level rooms' loads and moves are logged at.
+   */
+  public record Settings(long idleMillis, int maxTail, int moveConcurrency, Level roomEvents) {
+    /** These settings with the rooms' loads and moves logged at debug (a warm-up's hundreds of them). */
+    public Settings quiet() {
+      return new Settings(idleMillis, maxTail, moveConcurrency, Level.DEBUG);
+    }
   }
 
   public RoomShardVerticle(String nodeId, int shard, Function<Vertx, RoomStore> storeFactory,
@@ -89,7 +97,7 @@ public final class RoomShardVerticle extends VerticleBase {
     resets = vertx.eventBus().consumer(Addresses.ROOM_RESET, msg -> {
       RoomHost host = rooms.get(msg.body());
       if (host != null) {
-        log.atInfo().addKeyValue("room", msg.body()).log("stored data replaced or deleted; closing the room");
+        log.atLevel(settings.roomEvents()).addKeyValue("room", msg.body()).log("stored data replaced or deleted; closing the room");
         host.closeAll(CloseCodes.ROOM_UNAVAILABLE, "room data was replaced; reconnect");
       }
     });
@@ -191,7 +199,7 @@ public final class RoomShardVerticle extends VerticleBase {
         metrics.movesIn.increment();
       }
       RoomHost[] self = new RoomHost[1];
-      self[0] = new RoomHost(key, address, vertx, store, metrics, settings.maxTail(), copies,
+      self[0] = new RoomHost(key, address, vertx, store, metrics, settings.maxTail(), settings.roomEvents(), copies,
           () -> unload(key, self[0]));
       byte[] awareness = handedOverAwareness.remove(key);
       if (awareness != null) {
@@ -258,7 +266,7 @@ public final class RoomShardVerticle extends VerticleBase {
     tail.addAll(shipped.log());
     List<byte[]> whole = copies.continued(env.roomKey(), env.connId(), tail);
     if (whole == null) {
-      log.atInfo().addKeyValue("room", env.roomKey()).log("hand-over continues a copy this shard does not hold");
+      log.atLevel(settings.roomEvents()).addKeyValue("room", env.roomKey()).log("hand-over continues a copy this shard does not hold");
       return null;
     }
     return new Loaded(shipped.fence(), new byte[0], whole);
@@ -363,7 +371,7 @@ public final class RoomShardVerticle extends VerticleBase {
       }
       // Should the hand-over fail midway, the room goes all the same (its lease then expires).
       movedRooms.remember(key, host.moveAway(), System.currentTimeMillis());
-      log.atInfo().addKeyValue("room", key).addKeyValue("to", nextNode)
+      log.atLevel(settings.roomEvents()).addKeyValue("room", key).addKeyValue("to", nextNode)
           .addKeyValue("document", handOff.document() != null)
           .addKeyValue("copiedAhead", copyId != 0)
           .addKeyValue("leasePassed", handOff.lease() != null)

@@ -1,12 +1,19 @@
 package dev.parlor.room.store;
 
+import dev.parlor.common.bus.RoomEnvelope.PassedLease;
+import dev.parlor.common.bus.StorageMessages;
+import dev.parlor.common.bus.StorageMessages.Loaded;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
-/** Rooms kept in this process's memory only: for tests and for PARLOR_STORE=memory. */
+/**
+ * Rooms kept in this process's memory only: for tests, the warm-up, and PARLOR_STORE=memory. A room
+ * handed over to another process's store goes with its document, the only copy there is.
+ */
 public final class MemoryRoomStore implements RoomStore {
   private final Map<String, List<byte[]>> rooms = new ConcurrentHashMap<>();
 
@@ -28,5 +35,24 @@ public final class MemoryRoomStore implements RoomStore {
       log.add(update);
     }
     return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<HandOff> handOver(String roomKey, Supplier<List<byte[]>> document, String nextNode) {
+    return Future.succeededFuture(new HandOff(document == null ? null
+        : StorageMessages.loaded(new Loaded(0, new byte[0], document.get())), null));
+  }
+
+  /** Keeps a handed-over document: all the room holds (this store may have none of it, or an older one). */
+  @Override
+  public void released(String roomKey, Loaded handedOver, PassedLease lease) {
+    if (handedOver != null) {
+      List<byte[]> log = new ArrayList<>(handedOver.log().size() + 1);
+      if (handedOver.snapshot().length > 0) {
+        log.add(handedOver.snapshot());
+      }
+      log.addAll(handedOver.log());
+      rooms.put(roomKey, log);
+    }
   }
 }
