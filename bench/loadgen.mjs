@@ -17,6 +17,7 @@ import WebSocket from 'ws'
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
+import { compilerMs, jitQuiet } from './jit.mjs'
 
 // ------------------------------------------------------------ options
 const argv = process.argv.slice(2)
@@ -37,6 +38,9 @@ const SERVER_PID = opt('server-pid') ? Number(opt('server-pid')) : null
 // name=pid,name=pid: processes whose own CPU time over the measured window is reported one by one
 const CPU_PIDS = (opt('cpu-pids', '') || '').split(',').filter(Boolean).map(x => x.split('=')).map(([n, p]) => [n, Number(p)])
 const LABEL = opt('label', '')
+// at most this many seconds more of warm-up, until the JIT compilers of the cpu-pids JVMs use under
+// 5 % of a core (0: the window starts after --warmup, whatever they do)
+const JIT_WAIT = Number(opt('jit-wait', 0))
 // the benchmark's own process tree (e.g. bench/run.mjs with every server and generator it runs):
 // none of it counts as noise; without it, only the server's processes and this generator are spared
 const BENCH_ROOT = opt('bench-root') ? Number(opt('bench-root')) : null
@@ -384,11 +388,22 @@ async function main () {
   let cpu0 = null
   let win0 = null
   let each0 = []
+  let jit = { waitedSec: 0, share: null, msInWindow: null }
+  let jitDone = JIT_WAIT === 0
+  let jitAtWindow = 0
+  const jitPids = () => CPU_PIDS.map(([, pid]) => pid)
+  if (!jitDone) {
+    sleep(WARMUP).then(() => jitQuiet(jitPids, JIT_WAIT)).then(share => {
+      jit = { waitedSec: +((performance.now() - start - WARMUP) / 1000).toFixed(1), share: +share.toFixed(3) }
+      jitDone = true
+    })
+  }
   const ticker = setInterval(() => {
     const now = performance.now()
-    if (phase === 'warmup' && now - start >= WARMUP) {
+    if (phase === 'warmup' && now - start >= WARMUP && jitDone) {
       phase = 'measure'
       windowStart = now
+      jitAtWindow = compilerMs(jitPids())
       cpu0 = SERVER_PID ? treeCpu(SERVER_PID) : null
       each0 = CPU_PIDS.map(([, pid]) => treeCpu(pid).sec)
       win0 = cpuNow(own)
@@ -413,6 +428,7 @@ async function main () {
   })
   const cpu1 = SERVER_PID ? treeCpu(SERVER_PID) : null
   const cpuByProcess = Object.fromEntries(CPU_PIDS.map(([name, pid], i) => [name, +(treeCpu(pid).sec - each0[i]).toFixed(2)]))
+  jit.msInWindow = compilerMs(jitPids()) - jitAtWindow
   const win1 = cpuNow(own)
   const windowSec = (windowEnd - windowStart) / 1000
   const activeSec = activeMsBetween(windowStart, windowEnd) / 1000 // = windowSec unless interleaved
@@ -472,6 +488,9 @@ async function main () {
     serverProcesses: cpu1 ? cpu1.names : null,
     serverCpuSec: serverCpuSec === null ? null : +serverCpuSec.toFixed(2),
     cpuByProcess,
+    // the extra warm-up waited for the JIT (--jit-wait), the compilers' share of a core then, and
+    // the CPU ms they used in the window (part of cpuByProcess)
+    jit,
     serverCpuUsPerDelivery: serverCpuSec === null || !deliveredInWindow ? null : +(serverCpuSec * 1e6 / deliveredInWindow).toFixed(2),
     // per second of its own turns when interleaved (the CPU of the window over activeSec)
     generatorCpuShare: +((win1.gen - win0.gen) / activeSec).toFixed(2),

@@ -16,8 +16,9 @@
 //      SHARDING_LEASE_TTL_MS (5000)  SHARDING_HEARTBEAT_SECONDS (4)  SERVER_CPU (0)  GEN_CPU (1)
 //      SHARDING_LOGS (a directory: each process's output is written there)
 //      PARLOR_JAVA_OPTS (the services' JVM options, default those in launcher/jvm.options; with -Xmx512m)
-//      SHARDING_JIT_WAIT (120: before each move event, at most this many seconds of waiting for the
-//      servers' JIT compilers to go quiet, under 5 % of a core over 5 s; 0 = do not wait)
+//      SHARDING_JIT_WAIT (120: before each move event, and after the scaling warm-up before its
+//      window, at most this many seconds of waiting for the servers' JIT compilers to go quiet,
+//      under 5 % of a core over 5 s; 0 = do not wait)
 
 import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'
@@ -25,6 +26,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { compilerMs, jitQuiet } from './jit.mjs'
 import { freePorts, waitFor, uniqueRoom, sleep, Y, parlorJavaOpts } from '../e2e/harness.mjs'
 import {
   startService, startRedis, waitReady, stopAll, procs, exited, trackedClient, roomInfo, nodeIdOf, percentile, longestSilence,
@@ -97,12 +99,12 @@ function loadgen (c) {
     `redis=${c.processes.redis.child.pid}`]
   const argv = [...GEN, process.execPath, path.join(here, 'loadgen.mjs'), '--url', `ws://127.0.0.1:${c.http}/parties/yjs`,
     '--rooms', LOAD_ROOMS, '--clients', LOAD_CLIENTS, '--rate', LOAD_RATE, '--warmup', WARMUP, '--duration', DURATION,
-    '--cpu-pids', pids.join(',')].map(String)
+    '--jit-wait', JIT_WAIT, '--cpu-pids', pids.join(',')].map(String)
   return new Promise((resolve) => {
     const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
     child.stdout.on('data', d => { out += d })
-    const limit = setTimeout(() => child.kill('SIGKILL'), (WARMUP + DURATION + 120) * 1000)
+    const limit = setTimeout(() => child.kill('SIGKILL'), (WARMUP + JIT_WAIT + DURATION + 120) * 1000)
     child.on('exit', () => {
       clearTimeout(limit)
       try { resolve(JSON.parse(out.trim().split('\n').pop())) } catch { resolve({ error: out.slice(-500) }) }
@@ -129,11 +131,12 @@ async function scaling () {
   }
   const base = rows[0]
   const out = [`### Scaling: ${LOAD_ROOMS} rooms × ${LOAD_CLIENTS} clients × ${LOAD_RATE} updates/s, every server on one core`, '',
-    '| room nodes | delivered/s | p50 / p99 ms | room nodes\' CPU s per 1,000 deliveries | ratio to 1 node | each room node\'s CPU share | all servers + Redis CPU s per 1,000 | ratio |',
-    '|---:|---:|---:|---:|---:|---|---:|---:|']
+    '| room nodes | delivered/s | p50 / p99 ms | room nodes\' CPU s per 1,000 deliveries | ratio to 1 node | each room node\'s CPU share | all servers + Redis CPU s per 1,000 | ratio | JIT: waited s, compilers in the window ms/s |',
+    '|---:|---:|---:|---:|---:|---|---:|---:|---|']
   for (const x of rows) {
     out.push(`| ${x.n} | ${x.r.deliveredPerSec} | ${x.r.p50ms} / ${x.r.p99ms} | ${x.roomPerK} | ${(x.roomPerK / base.roomPerK).toFixed(2)} | ` +
-      `${x.rooms.map(s => (s / DURATION).toFixed(2)).join(' / ')} | ${x.allPerK} | ${(x.allPerK / base.allPerK).toFixed(2)} |`)
+      `${x.rooms.map(s => (s / DURATION).toFixed(2)).join(' / ')} | ${x.allPerK} | ${(x.allPerK / base.allPerK).toFixed(2)} | ` +
+      `${x.r.jit.waitedSec}, ${(x.r.jit.msInWindow / DURATION).toFixed(1)} |`)
   }
   return out.join('\n')
 }
@@ -161,46 +164,7 @@ function resyncedAfterHandOver ({ room, writes, seen }, at, until) {
   return got ? got.at - start : until - start
 }
 
-const compilerTicks = new Map() // pid -> its compilers' last reading: a process that exits keeps it
-/** CPU ms the JIT compiler threads (C1, C2) of these processes have used so far. */
-function compilerMs (pids) {
-  let ticks = 0
-  for (const pid of pids) {
-    let tasks = []
-    try { tasks = fs.readdirSync(`/proc/${pid}/task`) } catch {}
-    let own = 0
-    for (const tid of tasks) {
-      try {
-        const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
-        if (!/^C[12] CompilerThre/.test(stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')))) continue
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-        own += Number(f[11]) + Number(f[12]) // utime, stime
-      } catch {}
-    }
-    if (tasks.length) compilerTicks.set(pid, own)
-    ticks += compilerTicks.get(pid) || 0
-  }
-  return ticks * 10 // clock ticks of 10 ms
-}
-
 const serverPids = (c) => [...c.roomNodes.map(n => n.p.child.pid), c.processes.gateway.child.pid, c.processes.persistence.child.pid]
-
-/**
- * Waits, at most JIT_WAIT s, until the servers' JIT compilers use under 5 % of a core: seven JVMs
- * compile for minutes after they start on one shared core, and a move measured meanwhile shows
- * their compiling rather than the move (on its own cores a pod's JIT would not slow the others).
- */
-async function jitQuiet (c) {
-  const until = Date.now() + JIT_WAIT * 1000
-  let share = 0
-  while (Date.now() < until) {
-    const before = compilerMs(serverPids(c))
-    await sleep(5000)
-    share = (compilerMs(serverPids(c)) - before) / 5000
-    if (share < 0.05) return share
-  }
-  return share
-}
 
 async function owners (c, rooms) {
   return Promise.all(rooms.map(async ({ room }) => (await roomInfo(c.http, adminKey, room))?.owner?.node ?? null))
@@ -242,7 +206,7 @@ async function moves () {
       await sleep(3000)
       for (let round = 0; round < MOVE_ROUNDS; round++) {
         for (const kind of ['leave', 'join', 'crash', 'join']) {
-          const jitBefore = JIT_WAIT > 0 ? await jitQuiet(c) : null
+          const jitBefore = JIT_WAIT > 0 ? await jitQuiet(() => serverPids(c), JIT_WAIT) : null
           const ids = c.roomNodes.map(n => nodeIdOf(n.p))
           const before = await owners(c, rooms)
           const pidsAtStart = serverPids(c)
