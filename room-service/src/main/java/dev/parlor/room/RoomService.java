@@ -6,6 +6,7 @@ import dev.parlor.common.cluster.ClusterNode;
 import dev.parlor.common.config.ParlorConfig;
 import dev.parlor.common.placement.RoomNodeDirectory;
 import dev.parlor.room.host.IncomingMoves;
+import dev.parlor.room.host.OutgoingCopies;
 import dev.parlor.room.host.RoomMetrics;
 import dev.parlor.room.host.RoomShardVerticle;
 import dev.parlor.room.store.BusRoomStore;
@@ -44,11 +45,12 @@ public final class RoomService {
     Function<Vertx, RoomStore> stores = storeFactory(node);
     RoomMetrics metrics = new RoomMetrics(node.metrics());
     IncomingMoves incoming = new IncomingMoves();
+    OutgoingCopies outgoing = new OutgoingCopies();
     RoomNodeDirectory directory = new RoomNodeDirectory(node);
     List<Future<String>> deployed = new ArrayList<>();
     for (int i = 0; i < shards; i++) {
       deployed.add(node.vertx().deployVerticle(new RoomShardVerticle(node.nodeId(), i, stores, metrics, directory, incoming,
-          settings)));
+          outgoing, settings)));
     }
     long handover = config.longValue("PARLOR_HANDOVER_MS", 10_000, 0, 600_000);
     // A graceful stop withdraws the node first: its shards then hand every room over (stored

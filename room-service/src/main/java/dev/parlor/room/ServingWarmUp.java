@@ -6,6 +6,7 @@ import dev.parlor.common.bus.RoomEnvelope.Access;
 import dev.parlor.common.bus.RoomEnvelope.Op;
 import dev.parlor.common.placement.RoomOwners;
 import dev.parlor.room.host.IncomingMoves;
+import dev.parlor.room.host.OutgoingCopies;
 import dev.parlor.room.host.RoomMetrics;
 import dev.parlor.room.host.RoomShardVerticle;
 import dev.parlor.room.store.MemoryRoomStore;
@@ -120,7 +121,7 @@ final class ServingWarmUp {
     List<Future<String>> deployed = new ArrayList<>();
     for (String node : warmUp.owners.nodes) {
       deployed.add(vertx.deployVerticle(new RoomShardVerticle(node, 0, v -> store, metrics, warmUp.owners,
-          new IncomingMoves(), settings.quiet())));
+          new IncomingMoves(), new OutgoingCopies(), settings.quiet())));
     }
     return Future.all(new ArrayList<>(deployed)).compose(started -> gateway.completion())
         .compose(started -> warmUp.rounds(0, maxRounds, deadline))

@@ -171,6 +171,11 @@ final class RoomHost implements RoomOutput {
     return leaving;
   }
 
+  /** Whether a hand-over of the room now would copy its document ahead (see {@link #copyAhead}). */
+  boolean copiesAhead() {
+    return room != null && !leaving && room.document().sizeBytes() >= COPY_AHEAD_BYTES;
+  }
+
   /**
    * Copies the room's document ahead to its next owner (at that shard address) while it still
    * serves the room, when the document is large enough for the copy to pay; completes with the
@@ -178,7 +183,7 @@ final class RoomHost implements RoomOutput {
    * owner did not confirm within COPY_TIMEOUT_MS). Never fails: the hand-over then ships it whole.
    */
   Future<Long> copyAhead(String next) {
-    if (next == null || room == null || leaving || room.document().sizeBytes() < COPY_AHEAD_BYTES) {
+    if (next == null || !copiesAhead()) {
       return Future.succeededFuture(0L);
     }
     long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);

@@ -51,6 +51,7 @@ public final class RoomShardVerticle extends VerticleBase {
   private final Settings settings;
   private final RoomOwners directory;
   private final IncomingMoves incoming;
+  private final OutgoingCopies outgoing;
   private final Map<String, RoomHost> rooms = new HashMap<>();
   private final Map<String, Long> idleTimers = new HashMap<>();
   private final MovedRooms movedRooms = new MovedRooms();
@@ -76,9 +77,11 @@ public final class RoomShardVerticle extends VerticleBase {
   }
 
   public RoomShardVerticle(String nodeId, int shard, Function<Vertx, RoomStore> storeFactory,
-                           RoomMetrics metrics, RoomOwners directory, IncomingMoves incoming, Settings settings) {
+                           RoomMetrics metrics, RoomOwners directory, IncomingMoves incoming, OutgoingCopies outgoing,
+                           Settings settings) {
     this.settings = settings;
     this.incoming = incoming;
+    this.outgoing = outgoing;
     this.directory = directory;
     this.storeFactory = storeFactory;
     this.nodeId = nodeId;
@@ -233,6 +236,9 @@ public final class RoomShardVerticle extends VerticleBase {
         ? handOver.lease().less((RoomEnvelope.nowMicros() - env.sentAtMicros()) / 1000) : null;
     store.released(env.roomKey(), document, lease);
     incoming.arrived(env.roomKey());
+    log.atLevel(settings.roomEvents()).addKeyValue("room", env.roomKey())
+        .addKeyValue("transitMs", (RoomEnvelope.nowMicros() - env.sentAtMicros()) / 1000)
+        .addKeyValue("document", document != null).addKeyValue("leasePassed", lease != null).log("hand-over received");
     RoomHost host = rooms.get(env.roomKey());
     if (host == null && (lease != null || document != null && nodeId.equals(directory.ownerOf(env.roomKey())))) {
       host = host(env.roomKey(), true);
@@ -291,6 +297,7 @@ public final class RoomShardVerticle extends VerticleBase {
     long id = env.connId();
     Context context = vertx.getOrCreateContext();
     incoming.buildStarted();
+    long start = System.nanoTime();
     vertx.executeBlocking(() -> new YjsDocument(updates, settings.maxTail()), false).onComplete(ar -> {
       if (ar.failed()) {
         log.atWarn().addKeyValue("room", roomKey).log("document copy not built: {}", ar.cause().toString());
@@ -298,6 +305,9 @@ public final class RoomShardVerticle extends VerticleBase {
         incoming.buildFailed();
         return;
       }
+      log.atLevel(settings.roomEvents()).addKeyValue("room", roomKey).addKeyValue("bytes", ar.result().sizeBytes())
+          .addKeyValue("transitMs", (RoomEnvelope.nowMicros() - env.sentAtMicros()) / 1000 - (System.nanoTime() - start) / 1_000_000)
+          .addKeyValue("builtMs", (System.nanoTime() - start) / 1_000_000).log("document copy built");
       copies.put(roomKey, id, updates, ar.result());
       vertx.setTimer(COPY_KEEP_MS, t -> copies.expire(roomKey, id));
       // Confirmed when its turn comes (see IncomingMoves): the sender then hands the room over.
@@ -341,19 +351,31 @@ public final class RoomShardVerticle extends VerticleBase {
         continue;
       }
       handingOver.add(key);
-      host.copyAhead(directory.addressFor(key)).onComplete(copy -> {
-        if (host.leaving() || rooms.get(key) != host || nodeId.equals(directory.ownerOf(key))) {
-          host.dropCopy(); // lost meanwhile, or it stays here after all
-          handingOver.remove(key);
-          handOverNext();
-        } else {
-          handOver(key, host, copy.result());
-        }
-      });
+      String nextNode = directory.ownerOf(key);
+      if (nextNode != null && host.copiesAhead()) {
+        Context context = vertx.getOrCreateContext();
+        outgoing.whenFree(nextNode, () -> context.runOnContext(v -> move(key, host, () -> outgoing.done(nextNode))));
+      } else {
+        move(key, host, () -> { });
+      }
     }
   }
 
-  private void handOver(String key, RoomHost host, long copyId) {
+  /** Copies the room ahead (if it is large) and hands it over; done runs once its RELEASED is sent, or it stays. */
+  private void move(String key, RoomHost host, Runnable done) {
+    host.copyAhead(directory.addressFor(key)).onComplete(copy -> {
+      if (host.leaving() || rooms.get(key) != host || nodeId.equals(directory.ownerOf(key))) {
+        host.dropCopy(); // lost meanwhile, or it stays here after all
+        handingOver.remove(key);
+        done.run();
+        handOverNext();
+      } else {
+        handOver(key, host, copy.result(), done);
+      }
+    });
+  }
+
+  private void handOver(String key, RoomHost host, long copyId, Runnable done) {
     long start = System.nanoTime();
     // One view of the next owner for both the lease and the news: the lease goes to the node told.
     String nextNode = directory.ownerOf(key);
@@ -369,6 +391,7 @@ public final class RoomShardVerticle extends VerticleBase {
         vertx.eventBus().send(next, RoomEnvelope.released(key, copyId, handOff.lease(), handOff.document(),
             ar.succeeded() ? ar.result().awareness() : new byte[0]));
       }
+      done.run();
       // Should the hand-over fail midway, the room goes all the same (its lease then expires).
       movedRooms.remember(key, host.moveAway(), System.currentTimeMillis());
       log.atLevel(settings.roomEvents()).addKeyValue("room", key).addKeyValue("to", nextNode)
