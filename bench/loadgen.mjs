@@ -41,6 +41,9 @@ const LABEL = opt('label', '')
 // at most this many seconds more of warm-up, until the JIT compilers of the cpu-pids JVMs use under
 // 5 % of a core (0: the window starts after --warmup, whatever they do)
 const JIT_WAIT = Number(opt('jit-wait', 0))
+// the measured window is also cut into this many equal parts, each with its own p99: one stall of
+// a few seconds decides a single window's p99, and the median of several shows whether it recurs
+const WINDOWS = Math.max(1, Number(opt('windows', 1)))
 // the benchmark's own process tree (e.g. bench/run.mjs with every server and generator it runs):
 // none of it counts as noise; without it, only the server's processes and this generator are spared
 const BENCH_ROOT = opt('bench-root') ? Number(opt('bench-root')) : null
@@ -346,6 +349,22 @@ for (let r = 0; r < ROOMS; r++) {
 }
 const all = rooms.flatMap(r => r.clients)
 
+/** The p99 of each of WINDOWS equal parts of the window (from and span in seconds of the time line). */
+function p99ByWindow (from, span) {
+  const parts = Array.from({ length: WINDOWS }, () => [])
+  for (let i = 0; i < nLat; i++) {
+    const k = Math.floor((latSecond[i] - from) / (span / WINDOWS))
+    parts[Math.min(WINDOWS - 1, Math.max(0, k))].push(latencies[i])
+  }
+  return parts.map(part => part.length ? +percentile(Float64Array.from(part).sort(), 99).toFixed(2) : null)
+}
+
+function median (values) {
+  const sorted = values.filter(v => v !== null).sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
 function percentile (sorted, p) {
   if (sorted.length === 0) return null
   return sorted[Math.min(sorted.length - 1, Math.floor(p / 100 * sorted.length))]
@@ -445,6 +464,7 @@ async function main () {
   const expected = sentInWindow * (CLIENTS - 1)
   const missing = windowEntries.reduce((s, e) => s + e.remaining, 0)
   const lat = latencies.slice(0, nLat).sort()
+  const p99Windows = p99ByWindow((windowStart - sendStart) / 1000, (windowEnd - windowStart) / 1000)
   const quietLat = latencies.subarray(0, nLat).filter((ms, i) => quiet(latSecond[i])).sort()
   // the window's seconds in this generator's turns (all of them unless interleaved), and what the
   // server went on using in the others' turns (deferred work such as compaction or garbage
@@ -480,6 +500,8 @@ async function main () {
     p90ms: lat.length ? +percentile(lat, 90).toFixed(2) : null,
     p99ms: lat.length ? +percentile(lat, 99).toFixed(2) : null,
     maxms: lat.length ? +lat[lat.length - 1].toFixed(2) : null,
+    p99WindowsMs: p99Windows,
+    p99MedianOfWindowsMs: p99Windows.length ? +median(p99Windows).toFixed(2) : null,
     duplicates,
     unknown,
     echoes,

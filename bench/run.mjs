@@ -17,6 +17,8 @@
 //                      once and their generators take turns sending, so the machine's noise falls
 //                      on both alike; warm-up and window are twice as long, half of each a target's
 //                      (0: one target after the other). The ramp runs one target after the other.
+//      BENCH_WINDOWS   equal parts of each scenario's window, each with its own p99 (default 5): the
+//                      report adds their median, which one stall of a few seconds cannot decide alone
 
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -34,6 +36,7 @@ const RAMP_ROOMS = Number(process.env.BENCH_RAMP_ROOMS || 100)
 const RAMP_CLIENTS = Number(process.env.BENCH_RAMP_CLIENTS || 10)
 const SERVER_CPU = process.env.SERVER_CPU || '0'
 const INTERLEAVE = Number(process.env.BENCH_INTERLEAVE ?? 2)
+const WINDOWS = Number(process.env.BENCH_WINDOWS || 5)
 const REPORT_ONLY = process.argv[2] === '--report'
 const OUT = REPORT_ONLY ? null : process.env.BENCH_OUT || fs.mkdtempSync(path.join(os.tmpdir(), 'parlor-bench-'))
 if (OUT) fs.mkdirSync(OUT, { recursive: true })
@@ -131,7 +134,7 @@ if (interleaved) {
     log(`${TARGETS.join(' and ')} taking ${INTERLEAVE} s turns: scenario ${sc.id} (${sc.title})`)
     const rs = await withServer(TARGETS[0], (first) => withServer(TARGETS[1], (second) => {
       const args = ['--rooms', sc.rooms, '--clients', sc.clients, '--rate', sc.rate, '--warmup', 2 * WARMUP,
-        '--duration', 2 * DURATION, '--slot-ms', INTERLEAVE * 1000, '--slot-origin', Date.now()]
+        '--duration', 2 * DURATION, '--windows', WINDOWS, '--slot-ms', INTERLEAVE * 1000, '--slot-origin', Date.now()]
       return Promise.all([first, second].map((server, phase) =>
         loadgen(server, [...args, '--slot-phase', phase], `${TARGETS[phase]}/${sc.id}`)))
     }))
@@ -146,7 +149,8 @@ for (const target of REPORT_FROM ? [] : TARGETS) {
   for (const sc of interleaved ? [] : SCENARIOS) {
     log(`${target}: scenario ${sc.id} (${sc.title})`)
     const r = await withServer(target, (server) => loadgen(server,
-      ['--rooms', sc.rooms, '--clients', sc.clients, '--rate', sc.rate, '--warmup', WARMUP, '--duration', DURATION], `${target}/${sc.id}`))
+      ['--rooms', sc.rooms, '--clients', sc.clients, '--rate', sc.rate, '--warmup', WARMUP, '--duration', DURATION,
+        '--windows', WINDOWS], `${target}/${sc.id}`))
     log(JSON.stringify(r))
     ;(results.scenarios[sc.id] ||= {})[target] = r
   }
@@ -173,7 +177,8 @@ if (!REPORT_FROM) fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringif
 
 // ------------------------------------------------------------ report
 const f = (x, d = 0) => x === null || x === undefined || Number.isNaN(x) ? '–' : Number(x).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
-const ratio = (a, b) => (a === null || b === null || a === undefined || b === undefined || !b) ? '–' : (a / b).toFixed(2)
+const ratio = (a, b) => Array.isArray(a) && Array.isArray(b) ? a.map((x, i) => ratio(x, b[i])).join(' / ')
+  : (a === null || b === null || a === undefined || b === undefined || !b) ? '–' : (a / b).toFixed(2)
 const lines = []
 const cols = TARGETS.map(t => NAMES[t] || t)
 for (const sc of SCENARIOS) {
@@ -195,6 +200,10 @@ for (const sc of SCENARIOS) {
   row('latency p50 (ms)', 'p50ms', 2)
   row('**latency p99 (ms)**', 'p99ms', 2)
   row('latency max (ms)', 'maxms', 1)
+  if (rs.some(r => r.p99WindowsMs?.length > 1)) {
+    row(`**latency p99, median of the window's ${rs[0].p99WindowsMs.length} equal parts (ms)**`, 'p99MedianOfWindowsMs', 2)
+    row('latency p99 of each part (ms)', 'p99WindowsMs', 0, (v) => v ? v.map(x => f(x, 1)).join(' / ') : '–')
+  }
   row('**server CPU per delivered update (µs)**', 'serverCpuUsPerDelivery', 2)
   row('server CPU (s) in the window', 'serverCpuSec', 2)
   row('server CPU (cores, 1 = its whole core)', 'serverCpuShare', 2)

@@ -40,15 +40,25 @@ const STARTUP_TIMEOUT_MS = Number(process.env.E2E_STARTUP_TIMEOUT_MS || 60000)
 const STOP_TIMEOUT_MS = Number(process.env.E2E_STOP_TIMEOUT_MS || 15000)
 const OUTPUT_LIMIT = 4 * 1024 * 1024
 
-/** A port that is free on 127.0.0.1 right now. */
+/**
+ * A port that is free on 127.0.0.1 right now, below the kernel's ephemeral range: a port from that
+ * range can be taken, between this check and the server's bind, by any socket bound to port 0 or
+ * connecting out (a Parlor JVM's event bus binds port 0; once it took a room node's management port).
+ */
 export async function freePort () {
-  const srv = net.createServer()
-  srv.listen(0, '127.0.0.1')
-  await once(srv, 'listening')
-  const { port } = srv.address()
-  srv.close()
-  await once(srv, 'close')
-  return port
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000) // 20000–31999, under the usual 32768 and up
+    const srv = net.createServer()
+    const listening = await new Promise(resolve => {
+      srv.once('error', () => resolve(false))
+      srv.listen(port, '127.0.0.1', () => resolve(true))
+    })
+    if (listening) {
+      srv.close()
+      await once(srv, 'close')
+      return port
+    }
+  }
 }
 
 /** `count` distinct free ports. */

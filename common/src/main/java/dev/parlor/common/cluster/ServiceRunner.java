@@ -64,7 +64,13 @@ public final class ServiceRunner {
             started.set(true);
             return node;
           })
-          .recover(err -> node.close().transform(v -> Future.failedFuture(err)));
+          .recover(err -> {
+            // Failed at once, the node closing meanwhile: a completion of its close would be delivered on
+            // this node's event loop, which the close ends, and the failure must not wait for it (it did,
+            // for the 120 s of run's wait, when a room node's management port was taken).
+            node.close();
+            return Future.failedFuture(err);
+          });
     });
   }
 
@@ -75,7 +81,8 @@ public final class ServiceRunner {
       root = root.getCause();
     }
     String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    if (root instanceof java.net.BindException) {
+    // The JDK's transport says BindException; Netty's native one, a NativeIoException "Address already in use".
+    if (root instanceof java.net.BindException || msg.contains("Address already in use")) {
       return "a port is already in use (" + msg + "); set PARLOR_HTTP_PORT / PARLOR_MANAGEMENT_PORT";
     }
     return msg;

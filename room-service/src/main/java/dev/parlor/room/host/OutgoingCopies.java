@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * The rooms this node copies ahead to their next owners, over all its shards: one at a time per
- * next owner, the next copy leaving only once the previous room's hand-over has been sent. The
+ * next owner, the next copy leaving only once the previous room's hand-over has been sent (and
+ * its clients had a moment to resync, see {@link RoomHandOvers#COPY_SETTLE_MS}). The
  * event bus keeps one ordered connection per pair of nodes, and a room's {@code RELEASED} queued
  * behind other rooms' megabyte copies on it waited 100–250 ms for them (a graceful leave's first
  * room, in the moves benchmark), its clients waiting with it.

@@ -21,12 +21,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +31,9 @@ import org.slf4j.event.Level;
 /**
  * One shard of a room node: takes the room traffic of the rooms that hash to it, on one event
  * loop, and unloads rooms that stay empty for PARLOR_ROOM_IDLE_MS. When the set of room nodes
- * changes, it hands the rooms that now belong to another node over, a few at a time; traffic for a
- * room it does not serve is answered MOVED, never applied.
+ * changes, it hands the rooms that now belong to another node over ({@link RoomHandOvers}) and
+ * takes in those that come here; traffic for a room it does not serve is answered MOVED, never
+ * applied.
  */
 public final class RoomShardVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RoomShardVerticle.class);
@@ -58,9 +55,7 @@ public final class RoomShardVerticle extends VerticleBase {
   /** Awareness tables handed over for rooms not hosted here yet (this node's view may lag the sender's). */
   private final Map<String, byte[]> handedOverAwareness = new HashMap<>();
   private final DocumentCopies copies = new DocumentCopies();
-  private final Set<String> toHandOver = new LinkedHashSet<>();
-  /** Rooms being handed over (their copy sent ahead, or the hand-over itself). */
-  private final Set<String> handingOver = new HashSet<>();
+  private RoomHandOvers handOvers;
   private String address;
   private MessageConsumer<Buffer> consumer;
   private MessageConsumer<String> resets;
@@ -95,7 +90,8 @@ public final class RoomShardVerticle extends VerticleBase {
     store.onOwnershipLost(this::lost);
     address = Addresses.roomShard(nodeId, shard);
     Context context = vertx.getOrCreateContext();
-    directory.onChange(() -> context.runOnContext(v -> rebalance()));
+    handOvers = new RoomHandOvers(vertx, nodeId, directory, store, rooms, movedRooms, outgoing, metrics, settings);
+    directory.onChange(() -> context.runOnContext(v -> handOvers.rebalance()));
     consumer = vertx.eventBus().consumer(address, this::onMessage);
     resets = vertx.eventBus().consumer(Addresses.ROOM_RESET, msg -> {
       RoomHost host = rooms.get(msg.body());
@@ -328,79 +324,6 @@ public final class RoomShardVerticle extends VerticleBase {
       log.atDebug().addKeyValue("room", env.roomKey()).addKeyValue("conn", env.connId())
           .log("dropped a frame for a room not served here");
     }
-  }
-
-  /** The room nodes changed: queue the rooms that now belong elsewhere for hand-over. */
-  private void rebalance() {
-    rooms.forEach((key, host) -> {
-      if (!host.leaving() && !nodeId.equals(directory.ownerOf(key))) {
-        toHandOver.add(key);
-      }
-    });
-    handOverNext();
-  }
-
-  /** Hands rooms over at most moveConcurrency at a time, so a join or leave never stalls the shard. */
-  private void handOverNext() {
-    while (handingOver.size() < settings.moveConcurrency() && !toHandOver.isEmpty()) {
-      Iterator<String> first = toHandOver.iterator();
-      String key = first.next();
-      first.remove();
-      RoomHost host = rooms.get(key);
-      if (host == null || host.leaving() || handingOver.contains(key) || nodeId.equals(directory.ownerOf(key))) {
-        continue;
-      }
-      handingOver.add(key);
-      String nextNode = directory.ownerOf(key);
-      if (nextNode != null && host.copiesAhead()) {
-        Context context = vertx.getOrCreateContext();
-        outgoing.whenFree(nextNode, () -> context.runOnContext(v -> move(key, host, () -> outgoing.done(nextNode))));
-      } else {
-        move(key, host, () -> { });
-      }
-    }
-  }
-
-  /** Copies the room ahead (if it is large) and hands it over; done runs once its RELEASED is sent, or it stays. */
-  private void move(String key, RoomHost host, Runnable done) {
-    host.copyAhead(directory.addressFor(key)).onComplete(copy -> {
-      if (host.leaving() || rooms.get(key) != host || nodeId.equals(directory.ownerOf(key))) {
-        host.dropCopy(); // lost meanwhile, or it stays here after all
-        handingOver.remove(key);
-        done.run();
-        handOverNext();
-      } else {
-        handOver(key, host, copy.result(), done);
-      }
-    });
-  }
-
-  private void handOver(String key, RoomHost host, long copyId, Runnable done) {
-    long start = System.nanoTime();
-    // One view of the next owner for both the lease and the news: the lease goes to the node told.
-    String nextNode = directory.ownerOf(key);
-    String next = directory.addressOn(nextNode, key);
-    host.handOver(store, copyId, next == null ? null : nextNode).onComplete(ar -> {
-      handingOver.remove(key);
-      metrics.movesOut.increment();
-      // The next owner hears first: it is then loading the room from the document sent along by
-      // the time the gateways, told next, re-attach the sockets (a join that came first would
-      // claim the room before the document arrived, and read it back from storage).
-      RoomStore.HandOff handOff = ar.succeeded() ? ar.result().handOff() : new RoomStore.HandOff(null, null);
-      if (next != null) {
-        vertx.eventBus().send(next, RoomEnvelope.released(key, copyId, handOff.lease(), handOff.document(),
-            ar.succeeded() ? ar.result().awareness() : new byte[0]));
-      }
-      done.run();
-      // Should the hand-over fail midway, the room goes all the same (its lease then expires).
-      movedRooms.remember(key, host.moveAway(), System.currentTimeMillis());
-      log.atLevel(settings.roomEvents()).addKeyValue("room", key).addKeyValue("to", nextNode)
-          .addKeyValue("document", handOff.document() != null)
-          .addKeyValue("copiedAhead", copyId != 0)
-          .addKeyValue("leasePassed", handOff.lease() != null)
-          .addKeyValue("tookMs", (System.nanoTime() - start) / 1_000_000).log("room handed over");
-      handOverNext();
-    });
   }
 
   /** The room's lease is lost: stop serving it at once; its gateways route its sockets again. */
