@@ -123,7 +123,7 @@ final class ServingWarmUp {
       deployed.add(vertx.deployVerticle(new RoomShardVerticle(node, 0, v -> store, metrics, warmUp.owners,
           new IncomingMoves(), new OutgoingCopies(), settings.quiet())));
     }
-    return Future.all(new ArrayList<>(deployed)).compose(started -> gateway.completion())
+    return Future.all(deployed).compose(started -> gateway.completion())
         .compose(started -> warmUp.rounds(0, maxRounds, deadline))
         .map(rounds -> new Result(rounds, warmUp.relayed.get(), warmUp.moved.get()))
         // Whatever happened, nothing of the warm-up stays: the shards (those that started) and the gateway go.
