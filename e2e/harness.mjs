@@ -46,7 +46,7 @@ const OUTPUT_LIMIT = 4 * 1024 * 1024
  * connecting out (a Parlor JVM's event bus binds port 0; once it took a room node's management port).
  */
 export async function freePort () {
-  for (;;) {
+  for (let attempt = 0; attempt < 1000; attempt++) {
     const port = 20000 + Math.floor(Math.random() * 12000) // 20000–31999, under the usual 32768 and up
     const srv = net.createServer()
     const listening = await new Promise(resolve => {
@@ -59,6 +59,7 @@ export async function freePort () {
       return port
     }
   }
+  throw new Error('no free port found in 20000–31999 after 1000 tries')
 }
 
 /** `count` distinct free ports. */
