@@ -2,6 +2,7 @@ package dev.parlor.bench;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -152,27 +153,27 @@ public final class AdmissionBench {
       String uri = "/parties/yjs/bench-" + (i % rooms)
           + (tokens.isEmpty() ? "" : "?token=" + tokens.get((int) (i % tokens.size())));
       long start = System.nanoTime();
-      client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)
+      // Handlers first: the gateway's first frame can arrive before the connect future's callback.
+      ClientWebSocket ws = client.webSocket();
+      boolean[] seen = {false};
+      ws.binaryMessageHandler(b -> {
+        if (!seen[0]) {
+          seen[0] = true;
+          latencies.add(System.nanoTime() - start);
+          admitted++;
+          ws.close().onComplete(c -> next());
+        }
+      });
+      ws.exceptionHandler(e -> { });
+      ws.closeHandler(v -> {
+        if (!seen[0]) {
+          seen[0] = true;
+          failed++;
+          next();
+        }
+      });
+      ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)
               .setAllowOriginHeader(false))
-          .onSuccess(ws -> {
-            boolean[] seen = {false};
-            ws.binaryMessageHandler(b -> {
-              if (!seen[0]) {
-                seen[0] = true;
-                latencies.add(System.nanoTime() - start);
-                admitted++;
-                ws.close().onComplete(c -> next());
-              }
-            });
-            ws.exceptionHandler(e -> { });
-            ws.closeHandler(v -> {
-              if (!seen[0]) {
-                seen[0] = true;
-                failed++;
-                next();
-              }
-            });
-          })
           .onFailure(e -> {
             failed++;
             vertx.setTimer(10, t -> next());

@@ -77,22 +77,22 @@ class AuthAccessTest {
     idpVertx.close().await(10, TimeUnit.SECONDS);
   }
 
-  static AuthClient enter(String room, String token) throws Exception {
-    AuthClient c = AuthClient.connect(parlor.clients, parlor.port(), "/parties/yjs/" + room + "?token=" + token,
+  static RoomClient enter(String room, String token) throws Exception {
+    RoomClient c = RoomClient.connect(parlor.clients, parlor.port(), "/parties/yjs/" + room + "?token=" + token,
         Map.of());
     c.await(Kind.SYNC_STEP1, 5000);
     return c;
   }
 
   static int status(String room, String token) throws Exception {
-    return AuthClient.status(parlor.clients, parlor.port(), "/parties/yjs/" + room + "?token=" + token, Map.of());
+    return RoomClient.status(parlor.clients, parlor.port(), "/parties/yjs/" + room + "?token=" + token, Map.of());
   }
 
   @Test
   void aReadOnlyClientSyncsAndSendsAwarenessButItsEditsReachNeitherOthersNorRedis() throws Exception {
-    AuthClient writer = enter("ro-1", parlor.token("olga", new JsonObject().put("yjs/ro-1", "write")));
-    AuthClient reader = enter("ro-1", parlor.token("pete", new JsonObject().put("yjs/ro-*", "read")));
-    AuthClient other = enter("ro-1", parlor.token("quin", new JsonObject().put("yjs/ro-*", "read")));
+    RoomClient writer = enter("ro-1", parlor.token("olga", new JsonObject().put("yjs/ro-1", "write")));
+    RoomClient reader = enter("ro-1", parlor.token("pete", new JsonObject().put("yjs/ro-*", "read")));
+    RoomClient other = enter("ro-1", parlor.token("quin", new JsonObject().put("yjs/ro-*", "read")));
 
     byte[] written = TextUpdates.insertText(501, "WRITER-MARK");
     writer.send(YMessage.syncUpdate(written));
@@ -112,7 +112,7 @@ class AuthAccessTest {
 
     assertFalse(writer.receives(Kind.SYNC_UPDATE, 1500), "the writer never receives the reader's edit");
     assertFalse(other.receives(Kind.SYNC_UPDATE, 100), "nor does another client");
-    AuthClient late = enter("ro-1", parlor.token("rita", new JsonObject().put("yjs/ro-1", "read")));
+    RoomClient late = enter("ro-1", parlor.token("rita", new JsonObject().put("yjs/ro-1", "read")));
     late.send(YMessage.syncStep1(new byte[] {0}));
     assertArrayEquals(written, late.await(Kind.SYNC_STEP2, 5000).payload(), "the document holds only the writer's edit");
 
@@ -174,7 +174,7 @@ class AuthAccessTest {
     assertEquals(403, status("ext-1", token), "known user, but not in the room's ACL");
     assertEquals(201, parlor.api(HttpMethod.PUT, "/v1/rooms/yjs/ext-1/members/sam",
         new JsonObject().put("access", "read"), AuthParlor.APP_KEY).statusCode());
-    AuthClient sam = enter("ext-1", token);
+    RoomClient sam = enter("ext-1", token);
     sam.send(YMessage.syncUpdate(TextUpdates.insertText(601, "nope")));
     sam.await(Kind.AUTH_DENIED, 5000);
     sam.ws.close();
@@ -200,7 +200,7 @@ class AuthAccessTest {
 
     idpKeys.add(idpKey2.publicJwk()); // the identity provider rotates
     Thread.sleep(600); // past the minimum refetch interval
-    AuthClient rotated = enter("ext-3", idpToken(idpKey2, idpClaims("tess")));
+    RoomClient rotated = enter("ext-3", idpToken(idpKey2, idpClaims("tess")));
     rotated.ws.close();
     assertEquals(before + 1, jwksFetches.get(), "one fetch for the new kid");
   }

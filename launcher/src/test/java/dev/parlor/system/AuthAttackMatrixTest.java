@@ -67,11 +67,11 @@ class AuthAttackMatrixTest {
   static int attempt(String uri, Map<String, String> headers) throws Exception {
     Map<String, String> h = new HashMap<>(headers);
     h.putIfAbsent("x-forwarded-for", parlor.newAddress());
-    return AuthClient.status(parlor.clients, parlor.port(), uri, h);
+    return RoomClient.status(parlor.clients, parlor.port(), uri, h);
   }
 
-  static AuthClient enter(String uri, String token) throws Exception {
-    AuthClient c = AuthClient.connect(parlor.clients, parlor.port(), uri + "?token=" + token,
+  static RoomClient enter(String uri, String token) throws Exception {
+    RoomClient c = RoomClient.connect(parlor.clients, parlor.port(), uri + "?token=" + token,
         Map.of("x-forwarded-for", parlor.newAddress()));
     c.await(Kind.SYNC_STEP1, 5000);
     return c;
@@ -222,9 +222,9 @@ class AuthAttackMatrixTest {
   @Test
   void aValidTokenEntersByQueryOrBearerAndAPrefixGrantMatchesLongerIds() throws Exception {
     String token = parlor.token("ivan", new JsonObject().put("yjs/doc-1*", "write"));
-    AuthClient byQuery = enter(room("doc-1"), token);
-    AuthClient longer = enter(room("doc-12"), token);
-    AuthClient byHeader = AuthClient.connect(parlor.clients, parlor.port(), room("doc-1"),
+    RoomClient byQuery = enter(room("doc-1"), token);
+    RoomClient longer = enter(room("doc-12"), token);
+    RoomClient byHeader = RoomClient.connect(parlor.clients, parlor.port(), room("doc-1"),
         Map.of("authorization", "Bearer " + token, "x-forwarded-for", parlor.newAddress(),
             "origin", "https://app.example.com"));
     byHeader.await(Kind.SYNC_STEP1, 5000);
@@ -264,7 +264,7 @@ class AuthAttackMatrixTest {
     var put = parlor.api(HttpMethod.PUT, "/v1/rooms/yjs/acl-1/members/kim", new JsonObject().put("access", "write"),
         AuthParlor.APP_KEY);
     assertEquals(201, put.statusCode(), put.bodyAsString());
-    AuthClient live = enter(room("acl-1"), token);
+    RoomClient live = enter(room("acl-1"), token);
     var rooms = parlor.api(HttpMethod.GET, "/v1/users/kim/rooms", null, AuthParlor.APP_KEY).bodyAsJsonObject();
     assertEquals("write", rooms.getJsonObject("rooms").getString("yjs/acl-1"));
     var members = parlor.api(HttpMethod.GET, "/v1/rooms/yjs/acl-1/members", null, AuthParlor.APP_KEY)
@@ -280,10 +280,10 @@ class AuthAttackMatrixTest {
   @Test
   void revokingATokenClosesItsLiveSessionsAndRefusesTheNextConnect() throws Exception {
     JsonObject minted = parlor.mint(new JsonObject().put("sub", "liam").put("rooms", grant("yjs/rev-*", "write")));
-    AuthClient a = enter(room("rev-1"), minted.getString("token"));
-    AuthClient b = enter(room("rev-2"), minted.getString("token"));
+    RoomClient a = enter(room("rev-1"), minted.getString("token"));
+    RoomClient b = enter(room("rev-2"), minted.getString("token"));
     String other = parlor.token("liam", grant("yjs/rev-*", "write"));
-    AuthClient untouched = enter(room("rev-1"), other);
+    RoomClient untouched = enter(room("rev-1"), other);
     var r = parlor.api(HttpMethod.DELETE, "/v1/tokens/" + minted.getString("jti"), null, AuthParlor.APP_KEY);
     assertEquals(200, r.statusCode());
     assertEquals(CloseCodes.FORBIDDEN, a.awaitClose(5000));

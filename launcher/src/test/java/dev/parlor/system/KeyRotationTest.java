@@ -43,12 +43,12 @@ class KeyRotationTest {
   }
 
   static int status(int port, String token) throws Exception {
-    return AuthClient.status(parlor.clients, port, "/parties/yjs/rot-1?token=" + token, Map.of());
+    return RoomClient.status(parlor.clients, port, "/parties/yjs/rot-1?token=" + token, Map.of());
   }
 
   static void entersEveryGateway(String token, String what) throws Exception {
     for (int port : parlor.gatewayPorts) {
-      AuthClient c = AuthClient.connect(parlor.clients, port, "/parties/yjs/rot-1?token=" + token, Map.of());
+      RoomClient c = RoomClient.connect(parlor.clients, port, "/parties/yjs/rot-1?token=" + token, Map.of());
       c.await(Kind.SYNC_STEP1, 5000);
       c.ws.close();
     }

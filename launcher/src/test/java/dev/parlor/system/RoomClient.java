@@ -3,27 +3,35 @@ package dev.parlor.system;
 import dev.parlor.yjs.protocol.YMessage;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A raw y-websocket client for tests: sends frames, collects what the server sends and how it closed. */
+/**
+ * A raw y-websocket client for tests: sends frames (and, for access tests, headers such as
+ * Authorization, Origin, X-Forwarded-For), collects what the server sends and how it closed.
+ */
 final class RoomClient {
   /** Held so that it is not garbage collected: Vert.x closes an unreachable client's sockets. */
   private final WebSocketClient client;
-  final WebSocket ws;
+  final ClientWebSocket ws;
   final BlockingQueue<YMessage> received = new LinkedBlockingQueue<>();
   final CompletableFuture<Short> closeCode = new CompletableFuture<>();
   volatile String closeReason;
 
-  private RoomClient(WebSocketClient client, WebSocket ws) {
+  private RoomClient(WebSocketClient client) {
     this.client = client;
-    this.ws = ws;
+    // Handlers are set before the socket connects: the server's first frame (its sync step 1) can
+    // arrive before a handler set once the connect future completes, and would be dropped.
+    this.ws = client.webSocket();
     ws.binaryMessageHandler(b -> received.add(YMessage.decode(b.getBytes())));
     ws.closeHandler(v -> {
       closeReason = ws.closeReason();
@@ -32,12 +40,35 @@ final class RoomClient {
   }
 
   static RoomClient connect(Vertx vertx, int port, String path) throws Exception {
-    WebSocketClient client = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
+    return connect(vertx, port, path, Map.of());
+  }
+
+  /** Connects, or throws the UpgradeRejectedException (status) or another failure. */
+  static RoomClient connect(Vertx vertx, int port, String uri, Map<String, String> headers) throws Exception {
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(16 << 20).setMaxMessageSize(16 << 20));
-    // Handlers are set on the event loop as the socket opens, so no early message is missed.
-    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path))
-        .map(ws -> new RoomClient(client, ws))
-        .await(20, TimeUnit.SECONDS);
+    WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)
+        .setAllowOriginHeader(headers.containsKey("origin"));
+    headers.forEach(o::addHeader);
+    RoomClient c = new RoomClient(client);
+    try {
+      c.ws.connect(o).await(20, TimeUnit.SECONDS);
+      return c;
+    } catch (Exception e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  /** The status a refused upgrade answered, or -1 when the upgrade was accepted. */
+  static int status(Vertx vertx, int port, String uri, Map<String, String> headers) throws Exception {
+    try {
+      RoomClient c = connect(vertx, port, uri, headers);
+      c.ws.close();
+      return -1;
+    } catch (UpgradeRejectedException e) {
+      return e.getStatus();
+    }
   }
 
   void send(byte[] frame) {
@@ -60,6 +91,16 @@ final class RoomClient {
       if (match.test(m)) {
         return m;
       }
+    }
+  }
+
+  /** Whether a message of that kind arrives within the time (others are skipped). */
+  boolean receives(YMessage.Kind kind, long millis) throws InterruptedException {
+    try {
+      await(kind, millis);
+      return true;
+    } catch (AssertionError e) {
+      return false;
     }
   }
 

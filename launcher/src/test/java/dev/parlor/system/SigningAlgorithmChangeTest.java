@@ -69,7 +69,7 @@ class SigningAlgorithmChangeTest {
 
   static void entersEveryGateway(String token) throws Exception {
     for (int port : parlor.gatewayPorts) {
-      AuthClient c = AuthClient.connect(parlor.clients, port, "/parties/yjs/alg-1?token=" + token, Map.of());
+      RoomClient c = RoomClient.connect(parlor.clients, port, "/parties/yjs/alg-1?token=" + token, Map.of());
       c.await(Kind.SYNC_STEP1, 5000);
       c.ws.close();
     }
