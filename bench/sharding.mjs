@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Sharding figures (issue 6), in one run, each service its own JVM (as `./parlor cluster` runs them):
 //   scaling  CPU time per 1,000 delivered updates, summed over the room nodes (and over every
-//            server process, Redis included), at one fixed offered load, with 1, 2 and 3 room nodes
+//            server process, Redis included), at one fixed offered load, with 1, 2 and 3 room nodes;
+//            with SHARDING_LOAD_PER_NODE=1 the load is per room node instead (rooms × nodes)
 //   moves    rooms holding a 1 MB document, two providers each (one edits every 20 ms, the other
 //            listens): each moved room's unavailability (the longest time without an update
 //            reaching the listener) for graceful leaves (SIGTERM), joins and crashes (kill -9), and
@@ -11,7 +12,8 @@
 // Use bench/sharding.sh. Markdown on stdout.
 //
 // Env: SHARDING_PARTS (scaling,moves)  SHARDING_NODES (1,2,3)  SHARDING_LOAD ("100 5 2": rooms,
-//      clients per room, updates/s per client)  SHARDING_WARMUP (15)  SHARDING_DURATION (20)
+//      clients per room, updates/s per client)  SHARDING_LOAD_PER_NODE (unset: the load is the whole
+//      cluster's; 1: each room node's, so R room nodes get R times the rooms)  SHARDING_WARMUP (15)  SHARDING_DURATION (20)
 //      SHARDING_MOVE_ROOMS (4)  SHARDING_MOVE_ROUNDS (4)  SHARDING_DOC_BYTES (1000000)  SHARDING_EDIT_MS (20)
 //      SHARDING_LEASE_TTL_MS (5000)  SHARDING_HEARTBEAT_SECONDS (4)  SERVER_CPU (0)  GEN_CPU (1)
 //      SHARDING_LOGS (a directory: each process's output is written there)
@@ -37,6 +39,7 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const PARTS = (process.env.SHARDING_PARTS || 'scaling,moves').split(',')
 const NODES = (process.env.SHARDING_NODES || '1,2,3').split(',').map(Number)
 const [LOAD_ROOMS, LOAD_CLIENTS, LOAD_RATE] = (process.env.SHARDING_LOAD || '100 5 2').split(/\s+/).map(Number)
+const PER_NODE = process.env.SHARDING_LOAD_PER_NODE === '1'
 const WARMUP = Number(process.env.SHARDING_WARMUP || 15)
 const DURATION = Number(process.env.SHARDING_DURATION || 20)
 const MOVE_ROOMS = Number(process.env.SHARDING_MOVE_ROOMS || 4)
@@ -93,12 +96,12 @@ async function stopCluster (c) {
 
 // ---------------------------------------------------------------- scaling
 
-function loadgen (c) {
+function loadgen (c, rooms) {
   const pids = [...c.roomNodes.map((n, i) => `room${i}=${n.p.child.pid}`),
     `gateway=${c.processes.gateway.child.pid}`, `persistence=${c.processes.persistence.child.pid}`,
     `redis=${c.processes.redis.child.pid}`]
   const argv = [...GEN, process.execPath, path.join(here, 'loadgen.mjs'), '--url', `ws://127.0.0.1:${c.http}/parties/yjs`,
-    '--rooms', LOAD_ROOMS, '--clients', LOAD_CLIENTS, '--rate', LOAD_RATE, '--warmup', WARMUP, '--duration', DURATION,
+    '--rooms', rooms, '--clients', LOAD_CLIENTS, '--rate', LOAD_RATE, '--warmup', WARMUP, '--duration', DURATION,
     '--jit-wait', JIT_WAIT, '--cpu-pids', pids.join(',')].map(String)
   return new Promise((resolve) => {
     const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] })
@@ -118,7 +121,7 @@ async function scaling () {
     log(`scaling: ${n} room node(s)`)
     const c = await startCluster(n)
     try {
-      const r = await loadgen(c)
+      const r = await loadgen(c, PER_NODE ? LOAD_ROOMS * n : LOAD_ROOMS)
       if (r.error) throw new Error(r.error)
       const rooms = Object.entries(r.cpuByProcess).filter(([k]) => k.startsWith('room')).map(([, v]) => v)
       const roomSec = rooms.reduce((a, b) => a + b, 0)
@@ -130,7 +133,8 @@ async function scaling () {
     }
   }
   const base = rows[0]
-  const out = [`### Scaling: ${LOAD_ROOMS} rooms × ${LOAD_CLIENTS} clients × ${LOAD_RATE} updates/s, every server on one core`, '',
+  const load = `${LOAD_ROOMS} rooms${PER_NODE ? ' per room node' : ''} × ${LOAD_CLIENTS} clients × ${LOAD_RATE} updates/s`
+  const out = [`### Scaling: ${load}, every server on one core`, '',
     '| room nodes | delivered/s | p50 / p99 ms | room nodes\' CPU s per 1,000 deliveries | ratio to 1 node | each room node\'s CPU share | all servers + Redis CPU s per 1,000 | ratio | JIT: waited s, compilers in the window ms/s |',
     '|---:|---:|---:|---:|---:|---|---:|---:|---|']
   for (const x of rows) {

@@ -22,7 +22,7 @@ public final class GatewayService {
     AccessGate gate = accessGate(node, settings);
     RoomNodeDirectory directory = new RoomNodeDirectory(node);
     List<GatewayVerticle> verticles = new ArrayList<>();
-    return directory.start(node.config().longValue("PARLOR_DIRECTORY_REFRESH_MS", 1000, 50, 60_000))
+    return directory.start()
         .compose(v -> {
           List<Future<String>> deployed = new ArrayList<>();
           for (int i = 0; i < instances; i++) {

@@ -2,6 +2,7 @@ package dev.parlor.persistence;
 
 import dev.parlor.common.cluster.ClusterNode;
 import dev.parlor.common.redis.RedisConnector;
+import dev.parlor.common.warmup.WarmUpBudget;
 import dev.parlor.persistence.api.RoomDataApi;
 import dev.parlor.persistence.store.Compaction;
 import dev.parlor.persistence.store.RoomDataStore;
@@ -43,12 +44,12 @@ public final class PersistenceService {
 
   /** See {@link StorageWarmUp}: before the service reports ready, within PARLOR_WARMUP_MS (0 skips it). */
   private static Future<Void> warmUp(ClusterNode node, RoomDataStore store) {
-    long maxMillis = node.config().longValue("PARLOR_WARMUP_MS", 3000, 0, 60_000);
-    if (maxMillis == 0) {
+    WarmUpBudget budget = WarmUpBudget.from(node.config());
+    if (budget.none()) {
       return Future.succeededFuture();
     }
     long start = System.nanoTime();
-    return StorageWarmUp.run(node.vertx(), store, node.nodeId(), maxMillis, WARM_UP_ROUNDS).transform(ar -> {
+    return StorageWarmUp.run(node.vertx(), store, node.nodeId(), budget, WARM_UP_ROUNDS).transform(ar -> {
       if (ar.failed()) {
         log.atWarn().log("storage warm-up incomplete, going on without: {}", ar.cause().toString());
       }

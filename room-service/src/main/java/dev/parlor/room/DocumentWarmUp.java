@@ -1,9 +1,10 @@
 package dev.parlor.room;
 
-import dev.parlor.common.bus.RoomEnvelope;
 import dev.parlor.common.bus.RoomEnvelope.Op;
-import dev.parlor.common.bus.StorageMessages;
+import dev.parlor.common.bus.RoomEnvelope;
 import dev.parlor.common.bus.StorageMessages.Loaded;
+import dev.parlor.common.bus.StorageMessages;
+import dev.parlor.common.warmup.WarmUpBudget;
 import dev.parlor.room.yjs.YjsDocument;
 import dev.parlor.yjs.TextUpdates;
 import dev.parlor.yjs.YUpdates;
@@ -25,12 +26,11 @@ public final class DocumentWarmUp {
   private DocumentWarmUp() {
   }
 
-  /** Rounds run until maxMillis or maxRounds, whichever comes first; returns the rounds run. */
-  public static int run(long maxMillis, int maxRounds) {
+  /** Rounds run until the budget is spent or maxRounds, whichever comes first; returns the rounds run. */
+  public static int run(WarmUpBudget budget, int maxRounds) {
     List<byte[]> updates = syntheticEdits();
-    long deadline = System.nanoTime() + maxMillis * 1_000_000L;
     int rounds = 0;
-    while (rounds < maxRounds && System.nanoTime() < deadline) {
+    while (rounds < maxRounds && !budget.spent()) {
       round(updates);
       rounds++;
     }

@@ -5,6 +5,7 @@ import dev.parlor.common.bus.StorageMessages;
 import dev.parlor.common.cluster.ClusterNode;
 import dev.parlor.common.config.ParlorConfig;
 import dev.parlor.common.placement.RoomNodeDirectory;
+import dev.parlor.common.warmup.WarmUpBudget;
 import dev.parlor.room.host.IncomingMoves;
 import dev.parlor.room.host.OutgoingCopies;
 import dev.parlor.room.host.RoomMetrics;
@@ -61,30 +62,30 @@ public final class RoomService {
     long linger = config.longValue("PARLOR_LEAVE_LINGER_MS", 1000, 0, 60_000);
     node.onStop(() -> directory.withdraw().compose(v -> whenNoRooms(node.vertx(), metrics, handover))
         .compose(v -> linger == 0 ? Future.succeededFuture() : node.vertx().timer(linger)));
-    long warmUpMillis = config.longValue("PARLOR_WARMUP_MS", 3000, 0, 60_000);
     return Future.all(deployed)
-        .compose(v -> directory.start(config.longValue("PARLOR_DIRECTORY_REFRESH_MS", 1000, 50, 60_000)))
-        .compose(v -> warmUp(node, settings, warmUpMillis))
+        .compose(v -> directory.start())
+        .compose(v -> warmUp(node, settings))
         .compose(v -> directory.announce(shards))
         .map(directory);
   }
 
   /**
    * Before rooms arrive: compiles the document paths (see {@link DocumentWarmUp}) and the serving
-   * paths (see {@link ServingWarmUp}), within maxMillis, and with a durable store makes one round
-   * trip to persistence-service (an empty lease renewal) so that the first room's claim does not
-   * also open the event-bus connection. 0 skips it.
+   * paths (see {@link ServingWarmUp}), within PARLOR_WARMUP_MS (a {@link WarmUpBudget}), and with a
+   * durable store makes one round trip to persistence-service (an empty lease renewal) so that the
+   * first room's claim does not also open the event-bus connection. 0 skips it.
    */
-  private static Future<Void> warmUp(ClusterNode node, RoomShardVerticle.Settings settings, long maxMillis) {
-    if (maxMillis == 0) {
+  private static Future<Void> warmUp(ClusterNode node, RoomShardVerticle.Settings settings) {
+    WarmUpBudget budget = WarmUpBudget.from(node.config());
+    if (budget.none()) {
       return Future.succeededFuture();
     }
     long start = System.nanoTime();
-    Future<Integer> rounds = node.vertx().executeBlocking(() -> DocumentWarmUp.run(maxMillis, WARM_UP_ROUNDS), false);
-    Future<ServingWarmUp.Result> served = ServingWarmUp.run(node.vertx(), node.nodeId(), settings, maxMillis, SERVING_WARM_UP_ROUNDS);
+    Future<Integer> rounds = node.vertx().executeBlocking(() -> DocumentWarmUp.run(budget, WARM_UP_ROUNDS), false);
+    Future<ServingWarmUp.Result> served = ServingWarmUp.run(node.vertx(), node.nodeId(), settings, budget, SERVING_WARM_UP_ROUNDS);
     Future<?> storage = !"redis".equals(storeKind(node.config())) ? Future.succeededFuture()
         : node.vertx().eventBus().request(Addresses.PERSISTENCE, StorageMessages.renew(node.nodeId(), 1, List.of()),
-            new DeliveryOptions().setSendTimeout(maxMillis));
+            new DeliveryOptions().setSendTimeout(budget.wallMillis()));
     return Future.join(rounds, served, storage).transform(ar -> {
       if (ar.failed()) {
         log.atWarn().log("warm-up incomplete, going on without: {}", ar.cause().toString());

@@ -1,10 +1,11 @@
 package dev.parlor.room;
 
 import dev.parlor.common.bus.Addresses;
-import dev.parlor.common.bus.RoomEnvelope;
 import dev.parlor.common.bus.RoomEnvelope.Access;
 import dev.parlor.common.bus.RoomEnvelope.Op;
+import dev.parlor.common.bus.RoomEnvelope;
 import dev.parlor.common.placement.RoomOwners;
+import dev.parlor.common.warmup.WarmUpBudget;
 import dev.parlor.room.host.IncomingMoves;
 import dev.parlor.room.host.OutgoingCopies;
 import dev.parlor.room.host.RoomMetrics;
@@ -110,21 +111,20 @@ final class ServingWarmUp {
     this.gatewayAddress = Addresses.gateway(nodeId + "-warm-up");
   }
 
-  /** Rounds of ROOMS × CLIENTS connections until maxMillis or maxRounds; completes with the rounds run. */
-  static Future<Result> run(Vertx vertx, String nodeId, RoomShardVerticle.Settings settings, long maxMillis,
+  /** Rounds of ROOMS × CLIENTS connections until the budget is spent or maxRounds; completes with the rounds run. */
+  static Future<Result> run(Vertx vertx, String nodeId, RoomShardVerticle.Settings settings, WarmUpBudget budget,
                             int maxRounds) {
     ServingWarmUp warmUp = new ServingWarmUp(vertx, nodeId);
     MemoryRoomStore store = new MemoryRoomStore(); // one store: a room's next owner reads what its last one wrote
     RoomMetrics metrics = new RoomMetrics(new SimpleMeterRegistry());
     MessageConsumer<Buffer> gateway = vertx.eventBus().consumer(warmUp.gatewayAddress, warmUp::toGateway);
-    long deadline = System.nanoTime() + maxMillis * 1_000_000L;
     List<Future<String>> deployed = new ArrayList<>();
     for (String node : warmUp.owners.nodes) {
       deployed.add(vertx.deployVerticle(new RoomShardVerticle(node, 0, v -> store, metrics, warmUp.owners,
           new IncomingMoves(), new OutgoingCopies(), settings.quiet())));
     }
     return Future.all(deployed).compose(started -> gateway.completion())
-        .compose(started -> warmUp.rounds(0, maxRounds, deadline))
+        .compose(started -> warmUp.rounds(0, maxRounds, budget))
         .map(rounds -> new Result(rounds, warmUp.relayed.get(), warmUp.moved.get()))
         // Whatever happened, nothing of the warm-up stays: the shards (those that started) and the gateway go.
         .eventually(() -> Future.join(deployed.stream().map(d -> d.compose(vertx::undeploy)).toList())
@@ -143,11 +143,11 @@ final class ServingWarmUp {
     }
   }
 
-  private Future<Integer> rounds(int done, int maxRounds, long deadline) {
-    if (done >= maxRounds || System.nanoTime() >= deadline) {
+  private Future<Integer> rounds(int done, int maxRounds, WarmUpBudget budget) {
+    if (done >= maxRounds || budget.spent()) {
       return Future.succeededFuture(done);
     }
-    return round(done == 0).compose(v -> rounds(done + 1, maxRounds, deadline));
+    return round(done == 0).compose(v -> rounds(done + 1, maxRounds, budget));
   }
 
   /**

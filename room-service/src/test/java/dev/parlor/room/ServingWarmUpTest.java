@@ -3,6 +3,7 @@ package dev.parlor.room;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parlor.common.warmup.WarmUpBudget;
 import dev.parlor.room.host.RoomShardVerticle;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,7 @@ class ServingWarmUpTest {
   @Test
   void everyRoundsUpdatesAreRelayedAndItsRoomsMovedAndItsShardsAreGoneAfterwards() throws Exception {
     long start = System.nanoTime();
-    ServingWarmUp.Result result = ServingWarmUp.run(vertx, "node-a", SETTINGS, 60_000, 3).await(60, TimeUnit.SECONDS);
+    ServingWarmUp.Result result = ServingWarmUp.run(vertx, "node-a", SETTINGS, WarmUpBudget.start(60_000), 3).await(60, TimeUnit.SECONDS);
     assertEquals(3, result.rounds());
     assertTrue(result.relayed() >= 3 * ServingWarmUp.Result.UPDATES_PER_ROUND,
         "every update was relayed to the other clients, not " + result.relayed());
@@ -41,6 +42,6 @@ class ServingWarmUpTest {
 
   @Test
   void noTimeNoRounds() throws Exception {
-    assertEquals(0, ServingWarmUp.run(vertx, "node-a", SETTINGS, 0, 3).await(10, TimeUnit.SECONDS).rounds());
+    assertEquals(0, ServingWarmUp.run(vertx, "node-a", SETTINGS, WarmUpBudget.start(0), 3).await(10, TimeUnit.SECONDS).rounds());
   }
 }

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The live room nodes as this process sees them: room nodes announce themselves in a cluster map
  * when their shards are listening; entries of nodes that left the Hazelcast cluster are ignored.
- * Refreshed on every membership change and on a short period, so all gateways converge on the same
- * view without a central service in the message path.
+ * Re-read on every membership change and announcement, each second for a few seconds after one,
+ * and otherwise on a long period, so all gateways converge on the same view without a central
+ * service in the message path (and an idle cluster does not read the map every second).
  */
 public final class RoomNodeDirectory implements RoomOwners {
   private static final Logger log = LoggerFactory.getLogger(RoomNodeDirectory.class);
@@ -39,12 +40,24 @@ public final class RoomNodeDirectory implements RoomOwners {
   private long applied;
   private static final long PING_GIVE_UP_MILLIS = 5_000;
   private static final long PING_RETRY_MILLIS = 100;
+  /** After a change, the map is re-read at this period for {@link #SETTLE_MILLIS}: a read during a partition migration can miss entries. */
+  private static final long SETTLE_TICK_MILLIS = 1_000;
+  private static final long SETTLE_MILLIS = 3_000;
+  /** The default of PARLOR_DIRECTORY_REFRESH_MS: each read asks every member for its partitions' entries. */
+  public static final long DEFAULT_REFRESH_MILLIS = 10_000;
+  private volatile long settleUntil;
+  private volatile long lastRead;
   private AsyncMap<String, String> announcements;
   private long timer = -1;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
   public RoomNodeDirectory(ClusterNode node) {
     this.node = node;
+  }
+
+  /** Starts with the period of PARLOR_DIRECTORY_REFRESH_MS. */
+  public Future<Void> start() {
+    return start(node.config().longValue("PARLOR_DIRECTORY_REFRESH_MS", DEFAULT_REFRESH_MILLIS, 50, 600_000));
   }
 
   public Future<Void> start(long refreshMillis) {
@@ -55,15 +68,20 @@ public final class RoomNodeDirectory implements RoomOwners {
               .addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
                 @Override
                 public void memberAdded(com.hazelcast.cluster.MembershipEvent e) {
-                  node.vertx().runOnContext(v -> refresh());
+                  node.vertx().runOnContext(v -> changeSeen());
                 }
 
                 @Override
                 public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
-                  node.vertx().runOnContext(v -> refresh());
+                  node.vertx().runOnContext(v -> changeSeen());
                 }
               });
-          timer = node.vertx().setPeriodic(refreshMillis, id -> refresh());
+          timer = node.vertx().setPeriodic(Math.min(refreshMillis, SETTLE_TICK_MILLIS), id -> {
+            long now = System.currentTimeMillis();
+            if (now < settleUntil || now - lastRead >= refreshMillis) {
+              refresh();
+            }
+          });
           // A node that announces or withdraws tells everyone at once, so gateways and the rooms'
           // old owners see a change together rather than up to a refresh period apart.
           node.vertx().eventBus().<String>consumer(Addresses.ROOM_NODES_CHANGED, msg -> {
@@ -71,7 +89,7 @@ public final class RoomNodeDirectory implements RoomOwners {
             if (body != null && body.startsWith(Addresses.WITHDRAWING)) {
               exclude(body.substring(Addresses.WITHDRAWING.length()));
             }
-            refresh();
+            changeSeen();
           });
           node.onStop(() -> {
             stop();
@@ -126,10 +144,17 @@ public final class RoomNodeDirectory implements RoomOwners {
     return refresh().onComplete(ar -> node.vertx().eventBus().publish(Addresses.ROOM_NODES_CHANGED, node.nodeId()));
   }
 
+  /** Reads the map now and, for a few seconds, each second. */
+  private void changeSeen() {
+    settleUntil = System.currentTimeMillis() + SETTLE_MILLIS;
+    refresh();
+  }
+
   public Future<Void> refresh() {
     if (announcements == null) {
       return Future.succeededFuture();
     }
+    lastRead = System.currentTimeMillis();
     Future<Map<String, String>> read;
     long number = reads.incrementAndGet();
     try {

@@ -1,9 +1,10 @@
 package dev.parlor.persistence.store;
 
 import dev.parlor.common.bus.Addresses;
-import dev.parlor.common.bus.StorageMessages;
 import dev.parlor.common.bus.StorageMessages.Append;
 import dev.parlor.common.bus.StorageMessages.Lease;
+import dev.parlor.common.bus.StorageMessages;
+import dev.parlor.common.warmup.WarmUpBudget;
 import dev.parlor.yjs.TextUpdates;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -41,19 +42,18 @@ public final class StorageWarmUp {
     this.options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(timeoutMillis);
   }
 
-  /** Rounds until maxMillis or maxRounds; completes with the rounds run, or fails with the first request that failed. */
-  public static Future<Integer> run(Vertx vertx, RoomDataStore store, String nodeId, long maxMillis, int maxRounds) {
-    StorageWarmUp warmUp = new StorageWarmUp(vertx, store, nodeId, Math.max(1, maxMillis));
-    long deadline = System.nanoTime() + maxMillis * 1_000_000L;
-    return warmUp.rounds(0, maxRounds, deadline)
+  /** Rounds until the budget is spent or maxRounds; completes with the rounds run, or fails with the first request that failed. */
+  public static Future<Integer> run(Vertx vertx, RoomDataStore store, String nodeId, WarmUpBudget budget, int maxRounds) {
+    StorageWarmUp warmUp = new StorageWarmUp(vertx, store, nodeId, budget.wallMillis());
+    return warmUp.rounds(0, maxRounds, budget)
         .eventually(() -> store.delete(warmUp.roomKey));
   }
 
-  private Future<Integer> rounds(int done, int maxRounds, long deadline) {
-    if (done >= maxRounds || System.nanoTime() >= deadline) {
+  private Future<Integer> rounds(int done, int maxRounds, WarmUpBudget budget) {
+    if (done >= maxRounds || budget.spent()) {
       return Future.succeededFuture(done);
     }
-    return round().compose(v -> rounds(done + 1, maxRounds, deadline));
+    return round().compose(v -> rounds(done + 1, maxRounds, budget));
   }
 
   /** One room's life on a node, and its hand-over to the next. */

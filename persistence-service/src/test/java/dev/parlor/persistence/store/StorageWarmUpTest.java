@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parlor.common.config.ParlorConfig;
 import dev.parlor.common.redis.LocalRedis;
 import dev.parlor.common.redis.RedisConnector;
+import dev.parlor.common.warmup.WarmUpBudget;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -50,7 +51,7 @@ class StorageWarmUpTest {
 
   @Test
   void everyRoundRunsEveryRequestAndLeavesNothingBehind() throws Exception {
-    int rounds = StorageWarmUp.run(vertx, store, "persistence-1", 60_000, 3).await(60, TimeUnit.SECONDS);
+    int rounds = StorageWarmUp.run(vertx, store, "persistence-1", WarmUpBudget.start(60_000), 3).await(60, TimeUnit.SECONDS);
 
     assertEquals(3, rounds);
     assertEquals(3 * 20.0, registry.counter("parlor_persistence_appends").count(), "every append was accepted");
@@ -72,6 +73,6 @@ class StorageWarmUpTest {
 
   @Test
   void noTimeNoRounds() throws Exception {
-    assertEquals(0, StorageWarmUp.run(vertx, store, "persistence-1", 0, 3).await(10, TimeUnit.SECONDS));
+    assertEquals(0, StorageWarmUp.run(vertx, store, "persistence-1", WarmUpBudget.start(0), 3).await(10, TimeUnit.SECONDS));
   }
 }
