@@ -29,16 +29,25 @@ class RoomNodeDirectoryTest {
 
   /** The directory of a process that only watches (the cluster's first node), started. */
   private static RoomNodeDirectory watch(TestCluster cluster) throws Exception {
+    return watch(cluster, 50);
+  }
+
+  private static RoomNodeDirectory watch(TestCluster cluster, long refreshMillis) throws Exception {
     RoomNodeDirectory view = new RoomNodeDirectory(cluster.start());
-    TestCluster.await(view.start(50));
+    TestCluster.await(view.start(refreshMillis));
     return view;
   }
 
   /** A room node's directory, started, with the node announced (one shard). */
-  private static void announce(ClusterNode node) throws Exception {
+  private static RoomNodeDirectory announce(ClusterNode node) throws Exception {
+    return announce(node, 50);
+  }
+
+  private static RoomNodeDirectory announce(ClusterNode node, long refreshMillis) throws Exception {
     RoomNodeDirectory directory = new RoomNodeDirectory(node);
-    TestCluster.await(directory.start(50));
+    TestCluster.await(directory.start(refreshMillis));
     TestCluster.await(directory.announce(1));
+    return directory;
   }
 
   @Test
@@ -81,6 +90,25 @@ class RoomNodeDirectoryTest {
       eventually("the view's listeners ran", () -> changes.get() >= 1);
       Thread.sleep(500); // ten periodic refreshes, each reading a map that still lists the node
       assertEquals(List.of(second.nodeId()), view.roomNodes(), "a refresh does not bring a leaving node back");
+    }
+  }
+
+  @Test
+  void aViewThatRarelyReadsTheMapSeesNodesComeAndGoAsTheySaySo() throws Exception {
+    try (TestCluster cluster = new TestCluster()) {
+      // A minute between periodic reads: within the ten seconds of eventually(), only the reads that
+      // announcements, withdrawals and membership changes set off can show the changes.
+      RoomNodeDirectory view = watch(cluster, 60_000);
+      ClusterNode first = cluster.start();
+      listen(first);
+      announce(first, 60_000);
+      eventually("the first room node in view", () -> view.roomNodes().equals(List.of(first.nodeId())));
+      ClusterNode second = cluster.start();
+      listen(second);
+      RoomNodeDirectory secondsOwn = announce(second, 60_000);
+      eventually("the second room node in view", () -> view.roomNodes().size() == 2);
+      TestCluster.await(secondsOwn.withdraw());
+      eventually("the withdrawn node out of view", () -> view.roomNodes().equals(List.of(first.nodeId())));
     }
   }
 }
