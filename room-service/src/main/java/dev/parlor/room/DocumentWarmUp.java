@@ -1,9 +1,9 @@
 package dev.parlor.room;
 
-import dev.parlor.common.bus.RoomEnvelope.Op;
 import dev.parlor.common.bus.RoomEnvelope;
-import dev.parlor.common.bus.StorageMessages.Loaded;
+import dev.parlor.common.bus.RoomEnvelope.Op;
 import dev.parlor.common.bus.StorageMessages;
+import dev.parlor.common.bus.StorageMessages.Loaded;
 import dev.parlor.common.warmup.WarmUpBudget;
 import dev.parlor.room.yjs.YjsDocument;
 import dev.parlor.yjs.TextUpdates;

@@ -1,9 +1,9 @@
 package dev.parlor.room;
 
 import dev.parlor.common.bus.Addresses;
+import dev.parlor.common.bus.RoomEnvelope;
 import dev.parlor.common.bus.RoomEnvelope.Access;
 import dev.parlor.common.bus.RoomEnvelope.Op;
-import dev.parlor.common.bus.RoomEnvelope;
 import dev.parlor.common.placement.RoomOwners;
 import dev.parlor.common.warmup.WarmUpBudget;
 import dev.parlor.room.host.IncomingMoves;

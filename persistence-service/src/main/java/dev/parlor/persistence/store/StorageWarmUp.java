@@ -1,9 +1,9 @@
 package dev.parlor.persistence.store;
 
 import dev.parlor.common.bus.Addresses;
+import dev.parlor.common.bus.StorageMessages;
 import dev.parlor.common.bus.StorageMessages.Append;
 import dev.parlor.common.bus.StorageMessages.Lease;
-import dev.parlor.common.bus.StorageMessages;
 import dev.parlor.common.warmup.WarmUpBudget;
 import dev.parlor.yjs.TextUpdates;
 import io.vertx.core.Future;
