@@ -44,7 +44,7 @@ public final class RoomNodeDirectory implements RoomOwners {
   private static final long SETTLE_TICK_MILLIS = 1_000;
   private static final long SETTLE_MILLIS = 3_000;
   /** The default of PARLOR_DIRECTORY_REFRESH_MS: each read asks every member for its partitions' entries. */
-  public static final long DEFAULT_REFRESH_MILLIS = 10_000;
+  private static final long DEFAULT_REFRESH_MILLIS = 10_000;
   private volatile long settleUntil;
   private volatile long lastRead;
   private AsyncMap<String, String> announcements;

@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  * round or two out of a budget by the clock. Checked between rounds, so a round may overrun it.
  */
 public final class WarmUpBudget {
-  public static final long DEFAULT_MILLIS = 3000;
+  private static final long DEFAULT_MILLIS = 3000;
   static final int WALL_FACTOR = 3;
 
   private final long millis;
